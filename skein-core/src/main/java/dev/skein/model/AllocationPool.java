@@ -1,0 +1,3 @@
+package dev.skein.model;
+
+public record AllocationPool(String start, String end) {}

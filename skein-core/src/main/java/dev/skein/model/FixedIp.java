@@ -1,0 +1,3 @@
+package dev.skein.model;
+
+public record FixedIp(String subnetId, String ipAddress) {}

@@ -1,0 +1,3 @@
+package dev.skein.model;
+
+public record HostRoute(String destination, String nexthop) {}

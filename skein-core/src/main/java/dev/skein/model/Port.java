@@ -1,0 +1,24 @@
+package dev.skein.model;
+
+import java.time.Instant;
+import java.util.List;
+
+public record Port(
+        String id, String projectId, String networkId, String name, String description,
+        boolean adminStateUp, String macAddress, List<FixedIp> fixedIps,
+        String deviceId, String deviceOwner, String hostId, String vnicType,
+        List<AddressPair> allowedAddressPairs, boolean portSecurityEnabled, List<String> securityGroups,
+        String status, List<String> tags, Instant createdAt, Instant updatedAt, long revision) {
+
+    public Port withTags(List<String> newTags, Instant now) {
+        return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId,
+                deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups, status,
+                List.copyOf(newTags), createdAt, now, revision + 1);
+    }
+
+    public Port withFixedIps(List<FixedIp> ips) {
+        return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, List.copyOf(ips),
+                deviceId, deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups,
+                status, tags, createdAt, updatedAt, revision);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.skein.store;
+
+import dev.skein.model.Port;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Ports without their fixed IPs, which live in {@link IpAllocationRepository}. */
+public interface PortRepository {
+    Optional<Port> get(String id);
+
+    Optional<Port> lock(String id);
+
+    /** Ports of one project (or all when null), optionally only on one network. */
+    List<Port> list(String projectId, String networkId);
+
+    /** Inserts the port; false if its MAC is already used on the network (unique constraint). */
+    boolean tryInsert(Port p);
+
+    /** Updates the port; false if its new MAC is already used on the network. */
+    boolean tryUpdate(Port p);
+
+    void delete(String id);
+
+    /** Ports on the network whose device_owner is not in the given list. */
+    long countOnNetwork(String networkId, List<String> ignoredOwners);
+
+    /** Ports on the network that belong to other projects than the given one. */
+    long countForeignOnNetwork(String networkId, String projectId);
+}
