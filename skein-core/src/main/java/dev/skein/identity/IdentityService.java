@@ -53,7 +53,7 @@ public final class IdentityService {
                 repo.insertUser(u);
                 repo.grant(u.id(), adminProject.id(), RequestContext.ADMIN);
                 created = true;
-            } else if (s.adminPassword() != null && !PasswordHasher.verify(s.adminPassword(), admin.get().passwordHash())) {
+            } else if (s.resetAdminPassword() && !PasswordHasher.verify(s.adminPassword(), admin.get().passwordHash())) {
                 repo.updatePassword(admin.get().id(), PasswordHasher.hash(s.adminPassword()));
             }
             for (IdentitySettings.ProjectSpec ps : s.projects()) {
@@ -98,12 +98,26 @@ public final class IdentityService {
             if (scope == null) {
                 return new Token(u.id(), u.name(), null, null, List.of(), now, now.plus(ttl), List.of("password"));
             }
-            Project p = (scope.id() != null ? repo.project(scope.id()) : domainOk(scope.domainId(), scope.domainName())
-                    ? repo.projectByName(DOMAIN_ID, scope.name()) : Optional.<Project>empty())
-                    .filter(Project::enabled).orElseThrow(IdentityService::unauthorized);
+            Project p = findProject(repo, scope);
             List<String> roles = effectiveRoles(repo.roles(u.id(), p.id()));
             if (roles.isEmpty()) throw unauthorized();
             return new Token(u.id(), u.name(), p.id(), p.name(), roles, now, now.plus(ttl), List.of("password"));
+        });
+    }
+
+    /** A new token for the same user, scoped to another project (Keystone's "token" method). */
+    public Token rescope(Token existing, ProjectRef scope) {
+        return store.read(tx -> {
+            var repo = tx.identity();
+            User u = repo.user(existing.userId()).filter(User::enabled).orElseThrow(IdentityService::unauthorized);
+            Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            if (scope == null) {
+                return new Token(u.id(), u.name(), null, null, List.of(), now, existing.expiresAt(), List.of("token"));
+            }
+            Project p = findProject(repo, scope);
+            List<String> roles = effectiveRoles(repo.roles(u.id(), p.id()));
+            if (roles.isEmpty()) throw unauthorized();
+            return new Token(u.id(), u.name(), p.id(), p.name(), roles, now, existing.expiresAt(), List.of("token"));
         });
     }
 
@@ -122,6 +136,12 @@ public final class IdentityService {
     public List<Project> projects(String name) {
         return store.read(tx -> name == null ? tx.identity().projects()
                 : tx.identity().projectByName(DOMAIN_ID, name).map(List::of).orElse(List.of()));
+    }
+
+    private static Project findProject(dev.skein.store.IdentityRepository repo, ProjectRef scope) {
+        return (scope.id() != null ? repo.project(scope.id()) : domainOk(scope.domainId(), scope.domainName())
+                ? repo.projectByName(DOMAIN_ID, scope.name()) : Optional.<Project>empty())
+                .filter(Project::enabled).orElseThrow(IdentityService::unauthorized);
     }
 
     static List<String> effectiveRoles(Set<String> granted) {

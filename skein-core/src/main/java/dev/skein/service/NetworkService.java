@@ -94,6 +94,11 @@ public final class NetworkService {
         return store.read(tx -> tx.networks().list(ctx.isAdmin() ? null : ctx.projectId()));
     }
 
+    /** The {@code subnets} attribute of each network. */
+    public Map<String, List<String>> subnetIds(java.util.Collection<String> networkIds) {
+        return store.read(tx -> tx.subnets().idsByNetwork(networkIds));
+    }
+
     public Network update(RequestContext ctx, String id, Map<String, Object> body, Long ifRevision) {
         return store.write(tx -> {
             Policy.requireWrite(ctx, "update_network");

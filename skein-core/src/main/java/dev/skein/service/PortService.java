@@ -97,9 +97,14 @@ public final class PortService {
         port = insertWithMac(tx, port, a.has("mac_address") ? MacAddresses.requireValid(a.string("mac_address", null)) : null);
 
         List<Subnet> subnets = tx.subnets().onNetwork(networkId);
-        List<FixedIp> ips = a.has("fixed_ips")
-                ? allocateRequested(tx, port, subnets, requestedIps(a.objectList("fixed_ips")), netOwner, List.of())
-                : allocateDefault(tx, port, subnets);
+        if (!a.has("fixed_ips")) return port.withFixedIps(allocateDefault(tx, port, subnets));
+        List<FixedIp> ips = new ArrayList<>(allocateRequested(tx, port, subnets, requestedIps(a.objectList("fixed_ips")), netOwner, List.of()));
+        // Hosts configure SLAAC addresses themselves, so every non-router port has one on each such subnet.
+        if (!ROUTER_OWNERS.contains(deviceOwner)) {
+            for (Subnet s : subnets) {
+                if (s.autoAddress() && ips.stream().noneMatch(f -> f.subnetId().equals(s.id()))) ips.add(claimEui64(tx, port, s));
+            }
+        }
         return port.withFixedIps(ips);
     }
 

@@ -1,0 +1,129 @@
+package dev.skein.server;
+
+import dev.skein.api.http.ApiServer;
+import dev.skein.api.identity.IdentityApi;
+import dev.skein.api.neutron.NeutronApi;
+import dev.skein.identity.IdentityService;
+import dev.skein.identity.IdentitySettings;
+import dev.skein.identity.TokenCodec;
+import dev.skein.ipam.MacAddresses;
+import dev.skein.ipam.Range;
+import dev.skein.ipam.RangeAllocator;
+import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.NetworkService;
+import dev.skein.service.NetworkSettings;
+import dev.skein.service.PortService;
+import dev.skein.service.SubnetService;
+import dev.skein.store.Store;
+import dev.skein.store.sql.SqlStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The controller process: store, domain services and the API, wired together. */
+public final class Controller implements AutoCloseable {
+    private final Store store;
+    private final ApiServer api;
+
+    private Controller(Store store, ApiServer api) {
+        this.store = store;
+        this.api = api;
+    }
+
+    /** Opens the store (migrating it), bootstraps identity and starts the API. */
+    public static Controller start(SkeinConfig cfg, Path dataDir, String host, int port, AdminPassword admin) throws IOException {
+        Files.createDirectories(dataDir);
+        Clock clock = Clock.systemUTC();
+        NetworkSettings settings = networkSettings(cfg.network);
+        Store store = cfg.database.url == null || cfg.database.url.isBlank()
+                ? SqlStore.embedded(dataDir)
+                : SqlStore.open(cfg.database.url, cfg.database.user, cfg.database.password);
+        try {
+            RangeAllocator allocator = new RangeAllocator(ThreadLocalRandom::current);
+            IdentityService identity = new IdentityService(store, new TokenCodec(tokenKey(dataDir), clock),
+                    Duration.ofSeconds(cfg.identity.tokenTtlSeconds), clock);
+            boolean created = identity.bootstrap(identitySettings(cfg.identity, admin));
+            if (created && admin.generated()) writeOpenrc(dataDir, admin.password(), host, port);
+            NeutronApi neutron = new NeutronApi(identity,
+                    new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock),
+                    new SubnetService(store, clock), new PortService(store, settings, allocator, clock));
+            ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
+            return new Controller(store, api);
+        } catch (RuntimeException | IOException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public int port() { return api.port(); }
+
+    @Override
+    public void close() {
+        api.close();
+        store.close();
+    }
+
+    static NetworkSettings networkSettings(SkeinConfig.Network n) {
+        MacAddresses.requireValidBase(n.baseMac);
+        List<Range> ranges = new ArrayList<>();
+        for (String r : n.vxlanVniRanges) {
+            String[] parts = r.split(":");
+            long lo, hi;
+            try {
+                lo = Long.parseLong(parts[0].trim());
+                hi = Long.parseLong(parts[parts.length - 1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("network.vxlan_vni_ranges entry '" + r + "' is not FIRST:LAST");
+            }
+            if (parts.length != 2 || lo < 1 || hi > SegmentPlanner.MAX_VNI || lo > hi) {
+                throw new IllegalArgumentException("network.vxlan_vni_ranges entry '" + r + "' must be FIRST:LAST within 1:" + SegmentPlanner.MAX_VNI);
+            }
+            ranges.add(Range.of(lo, hi));
+        }
+        if (n.globalPhysnetMtu < 1280) throw new IllegalArgumentException("network.global_physnet_mtu must be at least 1280");
+        return new NetworkSettings(n.baseMac.toLowerCase(), ranges, n.globalPhysnetMtu);
+    }
+
+    /** The admin password: one the operator gave (applied on every start) or one generated for a first start. */
+    public record AdminPassword(String password, boolean generated) {}
+
+    private static IdentitySettings identitySettings(SkeinConfig.Identity i, AdminPassword admin) {
+        return new IdentitySettings(admin.password(), !admin.generated(),
+                i.projects.stream().map(p -> new IdentitySettings.ProjectSpec(p.name, p.description)).toList(),
+                i.users.stream().map(u -> new IdentitySettings.UserSpec(u.name, u.password, u.project, u.roles)).toList());
+    }
+
+    /** An openrc for the generated admin password, readable only by the owner like the database itself. */
+    private static void writeOpenrc(Path dataDir, String password, String host, int port) throws IOException {
+        Path f = dataDir.resolve("openrc");
+        Files.deleteIfExists(f);
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(f, String.join("\n",
+                "export OS_AUTH_URL=http://" + host + ":" + port + "/identity/v3",
+                "export OS_IDENTITY_API_VERSION=3",
+                "export OS_USERNAME=admin",
+                "export OS_PASSWORD='" + password + "'",
+                "export OS_PROJECT_NAME=admin",
+                "export OS_USER_DOMAIN_NAME=Default",
+                "export OS_PROJECT_DOMAIN_NAME=Default", ""));
+    }
+
+    /** The token signing key, made on first start; whoever can read it can mint tokens, hence mode 0600. */
+    private static byte[] tokenKey(Path dataDir) throws IOException {
+        Path f = dataDir.resolve("token.key");
+        if (Files.exists(f)) return Files.readAllBytes(f);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(f, key);
+        return key;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.skein.store.sql;
+
+import dev.skein.error.NeutronException;
+
+/** Database failures as the API should report them. */
+final class SqlErrors {
+    static final String UNIQUE_VIOLATION = "23505";
+
+    private SqlErrors() {}
+
+    /** Deadlocks, serialisation failures and lock time-outs go away when the transaction is simply run again. */
+    static boolean retryable(RuntimeException e) {
+        String state = SqlStore.sqlState(e);
+        return state != null && (state.equals("40001") || state.equals("40P01") || state.equals("HYT00"));
+    }
+
+    /**
+     * A constraint the application did not check first can still fire when two requests race; the loser gets
+     * 409 and its transaction is rolled back in full.
+     */
+    static RuntimeException translate(RuntimeException e) {
+        if (e instanceof NeutronException) return e;
+        String state = SqlStore.sqlState(e);
+        if (state != null && state.startsWith("23")) {
+            return NeutronException.conflict("Conflict",
+                    "The request conflicts with a concurrent change to the same resources; retry it.");
+        }
+        return e;
+    }
+}
