@@ -193,7 +193,8 @@ public final class NetworkService {
     private static void validateMtu(Integer mtu, int max) {
         if (mtu == null) return;
         if (mtu < 68 || mtu > max) {
-            throw NeutronException.invalidInput("Requested MTU is too big, maximum is " + max + " (minimum 68)");
+            throw NeutronException.invalidInput("Requested MTU " + mtu + " is out of range: the minimum is 68 and "
+                    + "the maximum for this network's segment is " + max);
         }
     }
 
