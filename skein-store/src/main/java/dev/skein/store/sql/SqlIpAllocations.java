@@ -13,7 +13,7 @@ import java.util.Map;
 
 final class SqlIpAllocations implements IpAllocationRepository {
     /** Keeps IN lists well below every database's bind-parameter limit. */
-    private static final int CHUNK = 500;
+    static final int CHUNK = 500;
 
     private final SqlTx tx;
 

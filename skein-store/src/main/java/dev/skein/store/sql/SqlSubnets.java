@@ -58,11 +58,13 @@ final class SqlSubnets implements SubnetRepository {
     @Override
     public Map<String, List<String>> idsByNetwork(Collection<String> networkIds) {
         Map<String, List<String>> out = new HashMap<>();
-        if (networkIds.isEmpty()) return out;
-        tx.handle().createQuery("SELECT network_id, id FROM subnets WHERE network_id IN (<ids>) ORDER BY seq")
-                .bindList("ids", List.copyOf(networkIds))
-                .map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2)))
-                .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
+        List<String> ids = List.copyOf(networkIds);
+        for (int i = 0; i < ids.size(); i += SqlIpAllocations.CHUNK) {
+            tx.handle().createQuery("SELECT network_id, id FROM subnets WHERE network_id IN (<ids>) ORDER BY seq")
+                    .bindList("ids", ids.subList(i, Math.min(ids.size(), i + SqlIpAllocations.CHUNK)))
+                    .map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
+        }
         return out;
     }
 
