@@ -39,7 +39,7 @@ public final class IpAddresses {
 
     public static String format(int version, BigInteger value) {
         IPAddress a = version == 4 ? new IPv4Address(toBytes(value, 4)) : new IPv6Address(toBytes(value, 16));
-        return version == 4 ? a.toNormalizedString() : a.toCompressedString();
+        return version == 4 ? a.toNormalizedString() : a.toCanonicalString();
     }
 
     private static byte[] toBytes(BigInteger value, int length) {
