@@ -182,10 +182,12 @@ public final class SubnetPlanner {
             throw NeutronException.invalidInput("ipv6_ra_mode set to '" + raMode + "' with ipv6_address_mode set to '"
                     + addressMode + "' is not valid. If both attributes are set, they must be the same value");
         }
-        boolean auto = "slaac".equals(addressMode) || "dhcpv6-stateless".equals(addressMode);
-        if (auto && cidr.length() != 64) {
+        // Either mode alone makes hosts form EUI-64 addresses, so either one needs the /64.
+        if ((autoAddress(addressMode) || autoAddress(raMode)) && cidr.length() != 64) {
             throw NeutronException.invalidInput("Invalid CIDR " + cidr.canonical() + " for IPv6 address mode. "
                     + "OpenStack uses the EUI-64 address format, which requires the prefix to be /64");
         }
     }
+
+    private static boolean autoAddress(String mode) { return "slaac".equals(mode) || "dhcpv6-stateless".equals(mode); }
 }
