@@ -24,7 +24,7 @@ public final class MacAddresses {
 
     /** The octets of the base up to its last non-zero one stay fixed; the rest are random. */
     public static String generate(String base, Random random) {
-        byte[] b = HexFormat.ofDelimiter(":").parseHex(base);
+        byte[] b = HexFormat.ofDelimiter(":").parseHex(normalize(base));
         int fixed = 0;
         for (int i = 0; i < 6; i++) if (b[i] != 0) fixed = i + 1;
         fixed = Math.min(Math.max(fixed, 3), 5);
@@ -34,8 +34,9 @@ public final class MacAddresses {
     }
 
     public static void requireValidBase(String base) {
-        if (normalize(base) == null) throw new IllegalArgumentException("base_mac '" + base + "' is not a MAC address");
-        if ((HexFormat.fromHexDigits(base.substring(0, 2)) & 1) != 0) {
+        String mac = normalize(base);
+        if (mac == null) throw new IllegalArgumentException("base_mac '" + base + "' is not a MAC address");
+        if ((HexFormat.fromHexDigits(mac.substring(0, 2)) & 1) != 0) {
             throw new IllegalArgumentException("base_mac '" + base + "' is a multicast address");
         }
     }
