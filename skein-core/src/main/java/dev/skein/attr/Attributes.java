@@ -60,7 +60,11 @@ public final class Attributes {
 
     public static Boolean toBoolean(Object v) {
         if (v instanceof Boolean b) return b;
-        if (v instanceof Number n && (n.intValue() == 0 || n.intValue() == 1)) return n.intValue() == 1;
+        // Only the integers 0 and 1: narrowing would read 0.5 as false and 2^32 as false.
+        if (v instanceof Integer || v instanceof Long) {
+            long n = ((Number) v).longValue();
+            if (n == 0 || n == 1) return n == 1;
+        }
         if (v instanceof String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
                 case "true", "1" -> true;
