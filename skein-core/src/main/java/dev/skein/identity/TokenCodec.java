@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -59,7 +60,12 @@ public final class TokenCodec {
         if (parts.length != 2) return Optional.empty();
         try {
             byte[] payload = DEC.decode(parts[0]);
-            if (!MessageDigest.isEqual(sign(payload), DEC.decode(parts[1]))) return Optional.empty();
+            // Compare whole texts, not decoded bytes: the decoder also takes padding and ignores stray low bits,
+            // and split drops trailing dots, so other strings would decode to a valid token.
+            String exact = PREFIX + ENC.encodeToString(payload) + "." + ENC.encodeToString(sign(payload));
+            if (!MessageDigest.isEqual(exact.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8))) {
+                return Optional.empty();
+            }
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
             String userId = in.readUTF(), userName = in.readUTF(), projectId = in.readUTF(), projectName = in.readUTF();
             List<String> roles = split(in.readUTF()), methods = split(in.readUTF());
