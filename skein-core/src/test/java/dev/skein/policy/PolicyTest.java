@@ -1,0 +1,102 @@
+package dev.skein.policy;
+
+import dev.skein.error.NeutronException;
+import dev.skein.model.Network;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import static dev.skein.error.NeutronErrors.expect;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PolicyTest {
+    private static final RequestContext ADMIN = ctx("p-admin", RequestContext.ADMIN);
+    private static final RequestContext ALICE = ctx("p-alice", RequestContext.MEMBER);
+    private static final RequestContext BOB = ctx("p-bob", RequestContext.MEMBER);
+    private static final RequestContext READER = ctx("p-alice", RequestContext.READER);
+
+    private static RequestContext ctx(String project, String... roles) {
+        return new RequestContext("u-" + project, "user", project, project, Set.of(roles));
+    }
+
+    private static Network network(String project, boolean shared, boolean external) {
+        Instant t = Instant.EPOCH;
+        return new Network("n-1", project, "net", "", true, shared, external, 1450, true, "ACTIVE", null, List.of(), t, t, 1);
+    }
+
+    @Test
+    void roles() {
+        assertTrue(ADMIN.isAdmin());
+        assertTrue(ADMIN.canWrite());
+        assertFalse(ALICE.isAdmin());
+        assertTrue(ALICE.canWrite());
+        assertFalse(READER.isAdmin());
+        assertFalse(READER.canWrite());
+        assertFalse(ctx("p").canWrite());
+        assertTrue(ctx("p", RequestContext.READER, RequestContext.MEMBER).canWrite());
+        assertTrue(RequestContext.system().isAdmin());
+    }
+
+    @Test
+    void readersMayNotWrite() {
+        Policy.requireWrite(ALICE, "create_network");
+        Policy.requireWrite(ADMIN, "create_network");
+        NeutronException e = expect(403, "PolicyNotAuthorized", () -> Policy.requireWrite(READER, "create_network"));
+        assertEquals("(create_network) is disallowed by policy", e.getMessage());
+    }
+
+    @Test
+    void onlyAdminPassesRequireAdmin() {
+        Policy.requireAdmin(ADMIN, "create_network:shared");
+        NeutronException e = expect(403, "PolicyNotAuthorized", () -> Policy.requireAdmin(ALICE, "create_network:shared"));
+        assertEquals("(create_network:shared) is disallowed by policy", e.getMessage());
+        expect(403, "PolicyNotAuthorized", () -> Policy.requireAdmin(READER, "update_port:binding:host_id"));
+    }
+
+    @Test
+    void ownership() {
+        assertTrue(Policy.owns(ALICE, "p-alice"));
+        assertFalse(Policy.owns(ALICE, "p-bob"));
+        assertFalse(Policy.owns(ALICE, null));
+        assertTrue(Policy.owns(ADMIN, "p-bob"));
+        assertTrue(Policy.owns(READER, "p-alice"));
+    }
+
+    @Test
+    void visibilityOfNetworks() {
+        Network privateToBob = network("p-bob", false, false);
+        assertFalse(Policy.canSee(ALICE, privateToBob));
+        assertTrue(Policy.canSee(BOB, privateToBob));
+        assertTrue(Policy.canSee(ADMIN, privateToBob));
+        assertTrue(Policy.canSee(ALICE, network("p-bob", true, false)), "shared");
+        assertTrue(Policy.canSee(ALICE, network("p-bob", false, true)), "external");
+        assertTrue(Policy.canSee(READER, network("p-alice", false, false)), "readers see their own project");
+    }
+
+    @Test
+    void portsGoOnOwnOrSharedNetworksButNotOnSomeoneElsesExternalOne() {
+        assertTrue(Policy.canAttachTo(ALICE, network("p-alice", false, false)));
+        assertTrue(Policy.canAttachTo(ALICE, network("p-bob", true, false)));
+        assertFalse(Policy.canAttachTo(ALICE, network("p-bob", false, true)));
+        assertFalse(Policy.canAttachTo(ALICE, network("p-bob", false, false)));
+        assertTrue(Policy.canAttachTo(ADMIN, network("p-bob", false, true)));
+    }
+
+    @Test
+    void owningProjectOfANewResource() {
+        assertEquals("p-alice", Policy.owningProject(ALICE, null, "create_network"));
+        assertEquals("p-alice", Policy.owningProject(ALICE, "p-alice", "create_network"));
+        assertEquals("p-admin", Policy.owningProject(ADMIN, null, "create_network"));
+        assertEquals("p-bob", Policy.owningProject(ADMIN, "p-bob", "create_network"));
+    }
+
+    @Test
+    void memberNamingAnotherProjectIsRefused() {
+        NeutronException e = expect(403, "PolicyNotAuthorized", () -> Policy.owningProject(ALICE, "p-bob", "create_port"));
+        assertEquals("(create_port:project_id) is disallowed by policy", e.getMessage());
+    }
+}
