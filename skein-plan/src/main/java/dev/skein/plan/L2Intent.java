@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What the L2 compiler needs from the intent: the networks with their segment, the bound ports and the hosts
@@ -58,10 +59,17 @@ public record L2Intent(List<Network> networks, List<Port> ports, List<Host> host
      * it is kept in the canonical text form iproute2 prints, so plans compare equal to what the kernel reports.
      */
     public record Host(String name, String underlayIp, Map<String, String> physicalInterfaces) {
+        private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.-]{1," + DeviceNames.MAX_LENGTH + "}");
+
         public Host {
             Objects.requireNonNull(name, "name");
             underlayIp = underlayIp == null ? null : canonicalIp(underlayIp);
             physicalInterfaces = Map.copyOf(physicalInterfaces);
+            physicalInterfaces.values().forEach(Host::requireInterfaceName);
+        }
+
+        private static void requireInterfaceName(String name) {
+            if (!INTERFACE.matcher(name).matches()) throw new IllegalArgumentException("'" + name + "' is not an interface name");
         }
 
         private static String canonicalIp(String text) {

@@ -250,6 +250,8 @@ class L2CompilerTest {
         assertNull(new L2Intent.Host("h", null, Map.of()).underlayIp());
         assertThrows(IllegalArgumentException.class, () -> new L2Intent.Host("h", "198.51.100.1/24", Map.of()));
         assertThrows(IllegalArgumentException.class, () -> new L2Intent.Host("h", "not-an-ip\nlink del eth0", Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> new L2Intent.Host("h", null, Map.of("physnet1", "eth1 up")));
+        assertThrows(IllegalArgumentException.class, () -> new L2Intent.Host("h", null, Map.of("physnet1", "a-very-long-interface")));
         var twice = new L2Intent(List.of(), List.of(), List.of(H1, new L2Intent.Host("h1", null, Map.of())));
         assertThrows(IllegalArgumentException.class, () -> L2Compiler.compile(twice, "h1"));
     }
