@@ -211,5 +211,6 @@ class L2DataplaneTest {
         assertTrue(lab.run("ip", "-n", h1, "-br", "link", "show", "master", br).contains("phys"));
         assertTrue(lab.run("ip", "-n", h1, "-br", "addr", "show", "ul").contains(IP_H1), "the underlay is left alone");
         assertFalse(lab.run("ip", "-n", h1, "-d", "link", "show", "ul").contains("master"));
+        assertEquals(List.of(), realise(intent, "h1", h1).actions(), "the bridge's MTU does not flap with its ports'");
     }
 }
