@@ -157,6 +157,15 @@ class SubnetApiTest {
     }
 
     @Test
+    void poolListsTooLargeToStoreAre400() {
+        String net = newNetwork();
+        List<Map<String, Object>> pools = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000; i++) pools.add(pool("10.15." + i / 200 + "." + (i % 200 + 2), "10.15." + i / 200 + "." + (i % 200 + 2)));
+        expectError(400, "InvalidInput", alice.tryCreate("subnets", v4(net, "10.15.0.0/16", "allocation_pools", pools)));
+        assertEquals(List.of(), alice.show("networks", net).get("subnets"));
+    }
+
+    @Test
     void dnsNameserversHostRoutesAndDhcp() {
         String net = newNetwork();
         List<Map<String, Object>> routes = List.of(Map.of("destination", "192.168.0.0/16", "nexthop", "10.8.0.254"));
