@@ -131,9 +131,18 @@ class IdentityApiTest {
     }
 
     @Test
+    void tokensLastAtLeastTheConfiguredLifetime() {
+        Instant before = Instant.now();
+        Map<String, Object> token = expect(201, auth("alice", Caller.PASSWORD, "alpha")).json("token");
+        Instant expires = Instant.parse((String) token.get("expires_at"));
+        assertFalse(expires.isBefore(before.plusSeconds(new SkeinConfig().identity.tokenTtlSeconds)),
+                () -> "requested at " + before + ", expires " + expires);
+    }
+
+    @Test
     void expiredTokensAreRefused() throws InterruptedException {
         SkeinConfig config = new SkeinConfig();
-        // Issue times are whole seconds, so a 2 s lifetime leaves at least 1 s to use the token in.
+        // Short enough to wait for, long enough to use the token once even on a busy machine.
         config.identity.tokenTtlSeconds = 2;
         try (TestCloud shortLived = new TestCloud(config)) {
             String token = shortLived.adminToken();
