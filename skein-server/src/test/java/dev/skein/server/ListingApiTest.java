@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +48,7 @@ class ListingApiTest {
     @SuppressWarnings("unchecked")
     private static Map<String, String> links(Response r, String collection) {
         List<Map<String, String>> links = (List<Map<String, String>>) r.json().getOrDefault(collection + "_links", List.of());
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         for (Map<String, String> l : links) {
             assertTrue(l.get("href").startsWith(cloud.baseUrl() + "/v2.0/" + collection + "?"), l::toString);
             out.put(l.get("rel"), l.get("href").substring(cloud.baseUrl().length()));

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +131,7 @@ class PortApiTest {
         // A /29 has hosts .1 to .6; .1 is the gateway, so five addresses.
         Net n = network(alice, "10.24.0.0/29");
         Set<String> taken = new HashSet<>();
-        List<Map<String, Object>> ports = new java.util.ArrayList<>();
+        List<Map<String, Object>> ports = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Map<String, Object> p = alice.port(n.id());
             ports.add(p);
@@ -216,7 +217,7 @@ class PortApiTest {
         expect(400, alice.tryCreate("ports", attrs("network_id", n.id(), "allowed_address_pairs", List.of(Map.of("mac_address", mac)))));
         expectError(409, "AddressPairAndPortSecurityRequired", alice.tryCreate("ports", attrs("network_id", n.id(),
                 "port_security_enabled", false, "allowed_address_pairs", List.of(Map.of("ip_address", "10.29.0.5")))));
-        List<Map<String, Object>> eleven = new java.util.ArrayList<>();
+        List<Map<String, Object>> eleven = new ArrayList<>();
         for (int i = 0; i < 11; i++) eleven.add(Map.of("ip_address", "10.31.0." + i));
         expect(400, alice.tryCreate("ports", attrs("network_id", n.id(), "allowed_address_pairs", eleven)));
         // A network without port security gives its ports none by default.

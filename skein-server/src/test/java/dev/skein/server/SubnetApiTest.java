@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,7 @@ class SubnetApiTest {
     @Test
     void poolListsTooLargeToStoreAre400() {
         String net = newNetwork();
-        List<Map<String, Object>> pools = new java.util.ArrayList<>();
+        List<Map<String, Object>> pools = new ArrayList<>();
         for (int i = 0; i < 2000; i++) pools.add(pool("10.15." + i / 200 + "." + (i % 200 + 2), "10.15." + i / 200 + "." + (i % 200 + 2)));
         expectError(400, "InvalidInput", alice.tryCreate("subnets", v4(net, "10.15.0.0/16", "allocation_pools", pools)));
         assertEquals(List.of(), alice.show("networks", net).get("subnets"));
