@@ -182,16 +182,19 @@ class NetworkApiTest {
     }
 
     @Test
-    void tenantVnisComeFromTheConfiguredRangeUntilItIsUsedUp() {
+    void tenantSegmentsFollowTheConfigurationAndRunOut() {
         SkeinConfig config = new SkeinConfig();
         config.network.vxlanVniRanges = new ArrayList<>(List.of("7000:7001", "7005:7005"));
+        config.network.globalPhysnetMtu = 9000;
         try (TestCloud small = new TestCloud(config)) {
             Caller a = Caller.admin(small);
             List<Map<String, Object>> nets = new ArrayList<>();
             for (int i = 0; i < 3; i++) nets.add(a.network("vni-" + i));
             assertEquals(Set.of(7000, 7001, 7005), Set.copyOf(nets.stream().map(n -> n.get("provider:segmentation_id")).toList()));
+            for (Map<String, Object> n : nets) assertEquals(8950, n.get("mtu"), "VXLAN MTU follows global_physnet_mtu");
+            assertEquals(9000, a.create("networks", attrs("provider:network_type", "flat", "provider:physical_network", "physnet1")).get("mtu"));
             expectError(503, "NoNetworkAvailable", a.tryCreate("networks", attrs("name", "one-too-many")));
-            assertEquals(3, a.list("networks", "").size(), "the refused network was not created");
+            assertEquals(3, a.list("networks", "provider:network_type=vxlan").size(), "the refused network was not created");
             // An explicit provider VNI outside the tenant range is still available to admin.
             a.create("networks", attrs("provider:network_type", "vxlan", "provider:segmentation_id", 9000));
 
