@@ -96,12 +96,12 @@ public final class IdentityService {
                     .orElseThrow(IdentityService::unauthorized);
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             if (scope == null) {
-                return new Token(u.id(), u.name(), null, null, List.of(), now, now.plus(ttl), List.of("password"));
+                return new Token(u.id(), u.name(), null, null, List.of(), now, expiry(), List.of("password"));
             }
             Project p = findProject(repo, scope);
             List<String> roles = effectiveRoles(repo.roles(u.id(), p.id()));
             if (roles.isEmpty()) throw unauthorized();
-            return new Token(u.id(), u.name(), p.id(), p.name(), roles, now, now.plus(ttl), List.of("password"));
+            return new Token(u.id(), u.name(), p.id(), p.name(), roles, now, expiry(), List.of("password"));
         });
     }
 
@@ -119,6 +119,16 @@ public final class IdentityService {
             if (roles.isEmpty()) throw unauthorized();
             return new Token(u.id(), u.name(), p.id(), p.name(), roles, now, existing.expiresAt(), List.of("token"));
         });
+    }
+
+    /**
+     * Tokens carry whole seconds. The expiry is rounded up so every token is good for at least the configured
+     * lifetime; rounded down, a 1-second token could be dead on arrival.
+     */
+    private Instant expiry() {
+        Instant exact = clock.instant().plus(ttl);
+        Instant whole = exact.truncatedTo(ChronoUnit.SECONDS);
+        return whole.equals(exact) ? whole : whole.plusSeconds(1);
     }
 
     public String encode(Token t) { return codec.encode(t); }

@@ -182,7 +182,12 @@ public final class NetworkService {
         if (p != null && t != null && !p.equals(t)) {
             throw NeutronException.invalidInput("project_id and tenant_id do not match");
         }
-        return p != null ? p : t;
+        String project = p != null ? p : t;
+        if (project != null && project.length() > StandardAttributes.MAX_PROJECT_ID) {
+            throw NeutronException.invalidAttribute(p != null ? "project_id" : "tenant_id",
+                    "'" + project + "' exceeds maximum length of " + StandardAttributes.MAX_PROJECT_ID);
+        }
+        return project;
     }
 
     private int maxMtu(Segment seg) {

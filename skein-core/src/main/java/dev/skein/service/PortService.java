@@ -253,6 +253,7 @@ public final class PortService {
     }
 
     private List<Map<String, Object>> requestedIps(List<Map<String, Object>> raw) {
+        Set<String> addresses = new HashSet<>();
         for (Map<String, Object> m : raw) {
             Set<String> keys = new HashSet<>(m.keySet());
             keys.removeAll(Set.of("subnet_id", "ip_address"));
@@ -261,6 +262,11 @@ public final class PortService {
             }
             for (Object v : m.values()) {
                 if (!(v instanceof String)) throw NeutronException.invalidAttribute("fixed_ips", "Invalid data format for fixed IP: '" + m + "'");
+            }
+            // Checked before anything is claimed, or the second claim would report the address as someone else's.
+            Ip ip = IpAddresses.parse((String) m.get("ip_address"));
+            if (ip != null && !addresses.add(ip.text())) {
+                throw NeutronException.invalidAttribute("fixed_ips", "Duplicate IP address '" + m.get("ip_address") + "'");
             }
         }
         return raw;
