@@ -148,6 +148,14 @@ public final class IdentityService {
                 : tx.identity().projectByName(DOMAIN_ID, name).map(List::of).orElse(List.of()));
     }
 
+    /** The projects a user has a role on, optionally only the one with the given name. */
+    public List<Project> projectsOf(String userId, String name) {
+        return store.read(tx -> tx.identity().projectsOf(userId)).stream()
+                .filter(p -> name == null || p.name().equals(name)).toList();
+    }
+
+    public Optional<User> user(String id) { return store.read(tx -> tx.identity().user(id)); }
+
     private static Project findProject(dev.skein.store.IdentityRepository repo, ProjectRef scope) {
         return (scope.id() != null ? repo.project(scope.id()) : domainOk(scope.domainId(), scope.domainName())
                 ? repo.projectByName(DOMAIN_ID, scope.name()) : Optional.<Project>empty())

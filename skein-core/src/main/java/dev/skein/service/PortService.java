@@ -50,20 +50,26 @@ public final class PortService {
     private final NetworkSettings settings;
     private final RangeAllocator allocator;
     private final Clock clock;
+    private final QuotaService quotas;
 
-    public PortService(Store store, NetworkSettings settings, RangeAllocator allocator, Clock clock) {
+    public PortService(Store store, NetworkSettings settings, RangeAllocator allocator, Clock clock, QuotaService quotas) {
         this.store = store;
         this.settings = settings;
         this.allocator = allocator;
         this.clock = clock;
+        this.quotas = quotas;
     }
 
     public Port create(RequestContext ctx, Map<String, Object> body) {
-        return store.write(tx -> create(tx, ctx, body));
+        return store.write(tx -> {
+            quotas.charge(tx, NetworkService.charges(ctx, List.of(body), CREATE, "create_port", "port"));
+            return create(tx, ctx, body);
+        });
     }
 
     public List<Port> createBulk(RequestContext ctx, List<Map<String, Object>> bodies) {
         return store.write(tx -> {
+            quotas.charge(tx, NetworkService.charges(ctx, bodies, CREATE, "create_port", "port"));
             List<Port> out = new ArrayList<>(bodies.size());
             for (Map<String, Object> b : bodies) out.add(create(tx, ctx, b));
             return out;
@@ -76,8 +82,9 @@ public final class PortService {
         String networkId = a.string("network_id", null);
         if (networkId == null) throw NeutronException.badRequest("Failed to parse request. Required attribute 'network_id' not specified");
         Network net = tx.networks().get(networkId).orElseThrow(() -> NeutronException.networkNotFound(networkId));
-        if (!Policy.canSee(ctx, net)) throw NeutronException.networkNotFound(networkId);
-        if (!Policy.canAttachTo(ctx, net)) throw NeutronException.forbidden("create_port");
+        Set<String> grants = NetworkAccess.grants(tx, ctx, net);
+        if (!Policy.canSee(ctx, net, grants)) throw NeutronException.networkNotFound(networkId);
+        if (!Policy.canAttachTo(ctx, net, grants)) throw NeutronException.forbidden("create_port");
         boolean netOwner = Policy.owns(ctx, net.projectId());
         String project = Policy.owningProject(ctx, NetworkService.projectAttr(a), "create_port");
         if (a.has("binding:host_id")) Policy.requireAdmin(ctx, "create_port:binding:host_id");

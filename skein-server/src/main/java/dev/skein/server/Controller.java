@@ -13,6 +13,9 @@ import dev.skein.segment.SegmentPlanner;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PortService;
+import dev.skein.service.QuotaService;
+import dev.skein.service.QuotaSettings;
+import dev.skein.service.RbacService;
 import dev.skein.service.SubnetService;
 import dev.skein.store.Store;
 import dev.skein.store.sql.SqlStore;
@@ -26,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The controller process: store, domain services and the API, wired together. */
@@ -52,9 +56,11 @@ public final class Controller implements AutoCloseable {
                     Duration.ofSeconds(cfg.identity.tokenTtlSeconds), clock);
             boolean created = identity.bootstrap(identitySettings(cfg.identity, admin));
             if (created && admin.generated()) writeOpenrc(dataDir, admin.password(), host, port);
+            QuotaService quotas = new QuotaService(store, quotaSettings(cfg.quotas));
             NeutronApi neutron = new NeutronApi(identity,
-                    new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock),
-                    new SubnetService(store, clock), new PortService(store, settings, allocator, clock));
+                    new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock, quotas),
+                    new SubnetService(store, clock, quotas), new PortService(store, settings, allocator, clock, quotas),
+                    new RbacService(store, quotas, clock), quotas);
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
             return new Controller(store, api);
         } catch (RuntimeException | IOException e) {
@@ -90,6 +96,12 @@ public final class Controller implements AutoCloseable {
         }
         if (n.globalPhysnetMtu < 1280) throw new IllegalArgumentException("network.global_physnet_mtu must be at least 1280");
         return new NetworkSettings(n.baseMac.toLowerCase(), ranges, n.globalPhysnetMtu);
+    }
+
+    static QuotaSettings quotaSettings(SkeinConfig.Quotas q) {
+        return new QuotaSettings(Map.of("network", q.network, "subnet", q.subnet, "port", q.port, "router", q.router,
+                "floatingip", q.floatingip, "security_group", q.securityGroup, "security_group_rule", q.securityGroupRule,
+                "rbac_policy", q.rbacPolicy));
     }
 
     /** The admin password: one the operator gave (applied on every start) or one generated for a first start. */

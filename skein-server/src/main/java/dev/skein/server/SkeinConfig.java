@@ -21,6 +21,7 @@ public final class SkeinConfig {
     public Database database = new Database();
     public Identity identity = new Identity();
     public Network network = new Network();
+    public Quotas quotas = new Quotas();
 
     public static final class Database {
         /** A JDBC URL; empty means the embedded database in the data directory. */
@@ -53,6 +54,18 @@ public final class SkeinConfig {
         @JsonProperty("vxlan_vni_ranges")
         public List<String> vxlanVniRanges = new ArrayList<>(List.of("1:65535"));
         public int globalPhysnetMtu = 1500;
+    }
+
+    /** Default per-project limits, Neutron's unless configured; -1 means unlimited. Admins override them per project. */
+    public static final class Quotas {
+        public int network = 100;
+        public int subnet = 100;
+        public int port = 500;
+        public int router = 10;
+        public int floatingip = 50;
+        public int securityGroup = 10;
+        public int securityGroupRule = 100;
+        public int rbacPolicy = 10;
     }
 
     public static SkeinConfig load(Path file) throws IOException {

@@ -22,11 +22,15 @@ public final class NeutronApi {
 
     private final IdentityService identity;
     private final List<Resource<?>> resources;
+    private final QuotaRoutes quotas;
 
     public NeutronApi(IdentityService identity, dev.skein.service.NetworkService networks,
-                      dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports) {
+                      dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports,
+                      dev.skein.service.RbacService rbac, dev.skein.service.QuotaService quotas) {
         this.identity = identity;
-        this.resources = List.of(new NetworkResource(networks), new SubnetResource(subnets), new PortResource(ports));
+        this.resources = List.of(new NetworkResource(networks), new SubnetResource(subnets), new PortResource(ports),
+                new RbacPolicyResource(rbac));
+        this.quotas = new QuotaRoutes(quotas);
     }
 
     public void register(Javalin app) {
@@ -43,10 +47,11 @@ public final class NeutronApi {
             ctx.json(Map.of("extension", Extensions.view(e)));
         });
         for (Resource<?> r : resources) routes(app, r);
+        quotas.register(app);
     }
 
     private <T> void routes(Javalin app, Resource<T> r) {
-        String base = "/v2.0/" + r.collection();
+        String base = "/v2.0/" + r.path();
         app.get(base, ctx -> {
             RequestContext rc = ctx.attribute(CONTEXT);
             ListQuery q = new ListQuery(ctx.queryParamMap(), r.attributes(rc));
@@ -82,7 +87,10 @@ public final class NeutronApi {
             r.delete(ctx.attribute(CONTEXT), ctx.pathParam("id"), ifMatch(ctx));
             ctx.status(204);
         });
+        if (r.taggable()) tagRoutes(app, r, base);
+    }
 
+    private <T> void tagRoutes(Javalin app, Resource<T> r, String base) {
         app.get(base + "/{id}/tags", ctx -> send(ctx, 200, Map.of("tags", r.tags(r.get(ctx.attribute(CONTEXT), ctx.pathParam("id"))))));
         app.put(base + "/{id}/tags", ctx -> {
             Map<String, Object> body = Json.object(ctx.body());
@@ -125,7 +133,7 @@ public final class NeutronApi {
         return r.render(rc, List.of(item)).get(0);
     }
 
-    private static Object requireMember(Map<String, Object> body, String member) {
+    static Object requireMember(Map<String, Object> body, String member) {
         if (!body.containsKey(member) || body.size() != 1) {
             throw NeutronException.badRequest("Unable to find '" + member + "' in request body");
         }
@@ -133,7 +141,7 @@ public final class NeutronApi {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> memberBody(String member, Object o) {
+    static Map<String, Object> memberBody(String member, Object o) {
         if (!(o instanceof Map<?, ?> m)) throw NeutronException.badRequest("Invalid format: '" + member + "' must be a JSON object");
         return (Map<String, Object>) m;
     }
@@ -145,6 +153,9 @@ public final class NeutronApi {
         if (!m.matches()) throw NeutronException.badRequest("If-Match header without revision_number=N: " + h);
         return Long.parseLong(m.group(1));
     }
+
+    /** The caller of an authenticated /v2.0 request. */
+    static RequestContext context(Context ctx) { return ctx.attribute(CONTEXT); }
 
     private void authenticate(Context ctx) {
         ctx.attribute(CONTEXT, identity.context(ctx.header("X-Auth-Token")));
@@ -161,7 +172,7 @@ public final class NeutronApi {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Resource<?> r : resources) {
             list.add(Map.of("name", r.member(), "collection", r.collection(),
-                    "links", List.of(Map.of("rel", "self", "href", url + "/v2.0/" + r.collection()))));
+                    "links", List.of(Map.of("rel", "self", "href", url + "/v2.0/" + r.path()))));
         }
         send(ctx, 200, Map.of("resources", list));
     }
@@ -171,7 +182,7 @@ public final class NeutronApi {
         return ctx.scheme() + "://" + (host != null ? host : ctx.host());
     }
 
-    private static void send(Context ctx, int status, Object body) {
+    static void send(Context ctx, int status, Object body) {
         ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 }

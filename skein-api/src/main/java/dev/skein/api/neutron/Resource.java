@@ -13,6 +13,12 @@ interface Resource<T> {
 
     String member();
 
+    /** The URL path segment under /v2.0, where it differs from the collection key (rbac-policies). */
+    default String path() { return collection(); }
+
+    /** Whether the resource has standard-attribute tags and so the /tags routes. */
+    default boolean taggable() { return true; }
+
     /** Attribute names of the rendered resource, which are also the names one may filter and sort on. */
     Set<String> attributes(RequestContext ctx);
 

@@ -3,6 +3,7 @@ package dev.skein.api.neutron;
 import dev.skein.model.Network;
 import dev.skein.model.NetworkType;
 import dev.skein.model.Port;
+import dev.skein.model.RbacPolicy;
 import dev.skein.model.Segment;
 import dev.skein.model.Subnet;
 
@@ -18,6 +19,7 @@ final class Samples {
             null, null, List.of(), T, T, 0);
     static final Port PORT = new Port("", "", "", "", "", true, "", List.of(), "", "", "", "normal", List.of(), true,
             List.of(), "", List.of(), T, T, 0);
+    static final RbacPolicy RBAC_POLICY = new RbacPolicy("", "", "", "", "", "");
 
     private Samples() {}
 }

@@ -4,6 +4,7 @@ import dev.skein.model.AddressPair;
 import dev.skein.model.FixedIp;
 import dev.skein.model.Network;
 import dev.skein.model.Port;
+import dev.skein.model.RbacPolicy;
 import dev.skein.model.Subnet;
 import dev.skein.policy.RequestContext;
 
@@ -84,6 +85,20 @@ final class Views {
         m.put("port_security_enabled", p.portSecurityEnabled());
         m.put("security_groups", p.securityGroups());
         standard(m, p.projectId(), p.description(), p.tags(), p.createdAt(), p.updatedAt(), p.revision());
+        return m;
+    }
+
+    /** Neutron shows the target under its old name target_tenant and its newer one target_project. */
+    static Map<String, Object> rbacPolicy(RbacPolicy p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("object_type", p.objectType());
+        m.put("object_id", p.objectId());
+        m.put("action", p.action());
+        m.put("target_tenant", p.targetProject());
+        m.put("target_project", p.targetProject());
+        m.put("project_id", p.projectId());
+        m.put("tenant_id", p.projectId());
         return m;
     }
 

@@ -4,18 +4,25 @@ import dev.skein.store.IdentityRepository;
 import dev.skein.store.IpAllocationRepository;
 import dev.skein.store.NetworkRepository;
 import dev.skein.store.PortRepository;
+import dev.skein.store.QuotaRepository;
+import dev.skein.store.RbacPolicyRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
 import dev.skein.store.Tx;
 import org.jdbi.v3.core.Handle;
 
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 final class SqlTx implements Tx {
     private final Handle h;
+    private final Set<String> tables;
     private int savepoints;
 
-    SqlTx(Handle h) { this.h = h; }
+    SqlTx(Handle h, Set<String> tables) {
+        this.h = h;
+        this.tables = tables;
+    }
 
     @Override public NetworkRepository networks() { return new SqlNetworks(this); }
     @Override public SubnetRepository subnets() { return new SqlSubnets(this); }
@@ -23,6 +30,8 @@ final class SqlTx implements Tx {
     @Override public IpAllocationRepository ipAllocations() { return new SqlIpAllocations(this); }
     @Override public SegmentRepository segments() { return new SqlSegments(this); }
     @Override public IdentityRepository identity() { return new SqlIdentity(this); }
+    @Override public RbacPolicyRepository rbacPolicies() { return new SqlRbacPolicies(this); }
+    @Override public QuotaRepository quotas() { return new SqlQuotas(this, tables); }
 
     Handle handle() { return h; }
 
