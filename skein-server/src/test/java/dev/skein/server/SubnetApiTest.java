@@ -91,7 +91,7 @@ class SubnetApiTest {
         assertEquals(6, s.get("ip_version"));
         assertEquals("2001:db8:2::/64", s.get("cidr"));
         assertEquals("2001:db8:2::1", s.get("gateway_ip"));
-        assertEquals(List.of(pool("2001:db8:2::2", "2001:db8:2::ffff:ffff:ffff:ffff")), s.get("allocation_pools"));
+        assertEquals(List.of(pool("2001:db8:2::2", "2001:db8:2:0:ffff:ffff:ffff:ffff")), s.get("allocation_pools"));
         assertNull(s.get("ipv6_address_mode"));
     }
 

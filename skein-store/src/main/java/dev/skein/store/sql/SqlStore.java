@@ -49,6 +49,7 @@ public final class SqlStore implements Store {
         if (password != null) cfg.setPassword(password);
         cfg.setMaximumPoolSize(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         cfg.setPoolName("skein-db");
+        cfg.setExceptionOverrideClassName(KeepOnLockTimeout.class.getName());
         cfg.setAutoCommit(true);
         HikariDataSource ds = new HikariDataSource(cfg);
         try {
@@ -97,9 +98,14 @@ public final class SqlStore implements Store {
         return Set.copyOf(out);
     }
 
+    /** The first SQL state in the cause chain, or among what a failed cleanup suppressed (Jdbi adds the original there). */
     static String sqlState(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null) return s.getSQLState();
+            for (Throwable suppressed : t.getSuppressed()) {
+                String state = sqlState(suppressed);
+                if (state != null) return state;
+            }
         }
         return null;
     }
