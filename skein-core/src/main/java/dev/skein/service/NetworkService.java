@@ -113,6 +113,7 @@ public final class NetworkService {
             boolean external = a.bool("router:external", n.external());
             if (shared != n.shared()) Policy.requireAdmin(ctx, "update_network:shared");
             if (external != n.external()) Policy.requireAdmin(ctx, "update_network:router:external");
+            if (n.external() && !external) L3Integrity.requireNoGateways(tx, id);
             if (n.shared() && !shared && tx.ports().countForeignOnNetwork(id, n.projectId()) > 0) {
                 throw NeutronException.conflict("InvalidSharedSetting", "Unable to reconfigure sharing settings for network "
                         + id + ". Multiple tenants are using it.");
@@ -134,6 +135,7 @@ public final class NetworkService {
             Policy.requireWrite(ctx, "delete_network");
             Network n = owned(tx, ctx, id, true);
             StandardAttributes.checkRevision(ifRevision, n.revision());
+            L3Integrity.beforeNetworkDelete(tx, id);
             if (tx.ports().countOnNetwork(id, AUTO_DELETED_OWNERS) > 0) {
                 throw NeutronException.conflict("NetworkInUse", "Unable to complete operation on network " + id
                         + ". There are one or more ports still in use on the network.");

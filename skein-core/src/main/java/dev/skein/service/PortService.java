@@ -70,7 +70,8 @@ public final class PortService {
         });
     }
 
-    private Port create(Tx tx, RequestContext ctx, Map<String, Object> body) {
+    /** Creates a port inside an open transaction, for services that make ports of their own (routers, floating IPs). */
+    public Port create(Tx tx, RequestContext ctx, Map<String, Object> body) {
         Policy.requireWrite(ctx, "create_port");
         Attributes a = Attributes.of(body, CREATE);
         String networkId = a.string("network_id", null);
@@ -168,6 +169,7 @@ public final class PortService {
                 List<FixedIp> added = allocateRequested(tx, u, subnets, fresh, netOwner, kept);
                 List<FixedIp> all = new ArrayList<>(kept);
                 all.addAll(added);
+                L3Integrity.requireFloatingIpsKept(tx, p.id(), all);
                 return u.withFixedIps(all);
             }
             return u;
@@ -179,6 +181,7 @@ public final class PortService {
             Policy.requireWrite(ctx, "delete_port");
             Port p = owned(tx, ctx, id);
             StandardAttributes.checkRevision(ifRevision, p.revision());
+            L3Integrity.beforePortDelete(tx, ctx, p, now());
             tx.ipAllocations().releaseAll(id);
             tx.ports().delete(id);
             return null;

@@ -10,9 +10,11 @@ import dev.skein.ipam.MacAddresses;
 import dev.skein.ipam.Range;
 import dev.skein.ipam.RangeAllocator;
 import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.FloatingIpService;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PortService;
+import dev.skein.service.RouterService;
 import dev.skein.service.SubnetService;
 import dev.skein.store.Store;
 import dev.skein.store.sql.SqlStore;
@@ -52,9 +54,11 @@ public final class Controller implements AutoCloseable {
                     Duration.ofSeconds(cfg.identity.tokenTtlSeconds), clock);
             boolean created = identity.bootstrap(identitySettings(cfg.identity, admin));
             if (created && admin.generated()) writeOpenrc(dataDir, admin.password(), host, port);
+            PortService ports = new PortService(store, settings, allocator, clock);
             NeutronApi neutron = new NeutronApi(identity,
                     new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock),
-                    new SubnetService(store, clock), new PortService(store, settings, allocator, clock));
+                    new SubnetService(store, clock), ports, new RouterService(store, ports, clock),
+                    new FloatingIpService(store, ports, clock));
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
             return new Controller(store, api);
         } catch (RuntimeException | IOException e) {

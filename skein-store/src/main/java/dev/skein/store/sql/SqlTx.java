@@ -1,9 +1,11 @@
 package dev.skein.store.sql;
 
+import dev.skein.store.FloatingIpRepository;
 import dev.skein.store.IdentityRepository;
 import dev.skein.store.IpAllocationRepository;
 import dev.skein.store.NetworkRepository;
 import dev.skein.store.PortRepository;
+import dev.skein.store.RouterRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
 import dev.skein.store.Tx;
@@ -23,6 +25,8 @@ final class SqlTx implements Tx {
     @Override public IpAllocationRepository ipAllocations() { return new SqlIpAllocations(this); }
     @Override public SegmentRepository segments() { return new SqlSegments(this); }
     @Override public IdentityRepository identity() { return new SqlIdentity(this); }
+    @Override public RouterRepository routers() { return new SqlRouters(this); }
+    @Override public FloatingIpRepository floatingIps() { return new SqlFloatingIps(this); }
 
     Handle handle() { return h; }
 
