@@ -24,12 +24,15 @@ final class L3Integrity {
 
     /**
      * Router and floating IP ports go away through their router or floating IP, never through DELETE /ports, as
-     * long as their owner exists. A port with floating IPs loses them (they are kept, disassociated).
+     * long as their owner exists (named by device_id, as Neutron checks, or linked in the store, which holds even
+     * if someone edited device_id). A port with floating IPs loses them (they are kept, disassociated).
      */
     static void beforePortDelete(Tx tx, RequestContext ctx, Port p, Instant now) {
         boolean ownerExists = ROUTER_OWNED.contains(p.deviceOwner()) ? tx.routers().get(p.deviceId()).isPresent()
                 : FloatingIp.PORT_OWNER.equals(p.deviceOwner()) && tx.floatingIps().get(p.deviceId()).isPresent();
-        if (ownerExists) throw L3Errors.servicePortInUse(p.id(), p.deviceOwner());
+        boolean linked = tx.routers().routerOfInterface(p.id()).isPresent() || tx.routers().routerOfGateway(p.id()).isPresent()
+                || tx.floatingIps().ofFloatingPort(p.id()).isPresent();
+        if (ownerExists || linked) throw L3Errors.servicePortInUse(p.id(), p.deviceOwner());
         List<FloatingIp> fips = tx.floatingIps().onPort(p.id());
         if (!ctx.isAdmin() && fips.stream().anyMatch(f -> !f.projectId().equals(ctx.projectId()))) {
             throw NeutronException.conflict("FipAssociated", "Unable to complete the operation on port " + p.id()

@@ -364,7 +364,8 @@ public final class PortService {
 
     private FixedIp claimSpecific(Tx tx, Port port, Subnet s, Ip ip) {
         Prefix cidr = IpAddresses.parsePrefix(s.cidr());
-        if (s.autoAddress()) {
+        // A router on a SLAAC subnet is the one that answers on the gateway address it advertises.
+        if (s.autoAddress() && !ROUTER_OWNERS.contains(port.deviceOwner())) {
             throw NeutronException.invalidInput("IPv6 address " + ip.text() + " cannot be directly assigned to a port on subnet "
                     + s.id() + " with " + s.ipv6AddressMode() + " address mode");
         }

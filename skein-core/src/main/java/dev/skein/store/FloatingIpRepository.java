@@ -22,6 +22,9 @@ public interface FloatingIpRepository {
 
     void delete(String id);
 
+    /** The floating IP whose address the port holds, if any. */
+    Optional<FloatingIp> ofFloatingPort(String portId);
+
     /** Floating IPs associated with the internal port. */
     List<FloatingIp> onPort(String portId);
 

@@ -36,6 +36,9 @@ public interface RouterRepository {
     /** The router whose interface the port is, if any. */
     Optional<String> routerOfInterface(String portId);
 
+    /** The router whose gateway the port is, if any. */
+    Optional<String> routerOfGateway(String portId);
+
     /**
      * Routers that have a gateway on the external network and an interface on the subnet, each with the address
      * its interface has there; the way from a fixed IP on that subnet to a floating IP on that network.

@@ -244,6 +244,45 @@ class RouterApiTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void ipv6SubnetsOfOneNetworkShareOneInterface() {
+        String net = f.network(f.alice, "v6-net");
+        String a = f.subnet(f.alice, Map.of("network_id", net, "ip_version", 6, "cidr", "2001:db8:a::/64",
+                "ipv6_ra_mode", "slaac", "ipv6_address_mode", "slaac"));
+        String b = f.subnet(f.alice, Map.of("network_id", net, "ip_version", 6, "cidr", "2001:db8:b::/64",
+                "ipv6_ra_mode", "dhcpv6-stateful", "ipv6_address_mode", "dhcpv6-stateful"));
+        String r = f.router(f.alice, "r-v6");
+        Map<String, Object> first = expectInfo(f.addInterface(f.alice, r, "subnet_id", a));
+        Map<String, Object> second = expectInfo(f.addInterface(f.alice, r, "subnet_id", b));
+        assertEquals(first.get("port_id"), second.get("port_id"), "one IPv6 interface per network carries every prefix");
+        assertEquals(List.of(a, b), second.get("subnet_ids"));
+        String port = (String) first.get("port_id");
+        Map<String, Object> shown = f.show(f.alice, "ports", "port", port);
+        assertEquals(List.of("2001:db8:a::1", "2001:db8:b::1"),
+                ((List<Map<String, Object>>) shown.get("fixed_ips")).stream().map(x -> x.get("ip_address")).toList());
+        assertEquals(2L, revision(shown));
+
+        Map<String, Object> other = f.port(f.alice, net);
+        fails(400, "BadRequest", f.addInterface(f.alice, r, "port_id", (String) other.get("id")));
+
+        assertEquals(port, expectInfo(f.removeInterface(f.alice, r, "subnet_id", a)).get("port_id"));
+        Map<String, Object> left = f.show(f.alice, "ports", "port", port);
+        assertEquals(List.of("2001:db8:b::1"),
+                ((List<Map<String, Object>>) left.get("fixed_ips")).stream().map(x -> x.get("ip_address")).toList());
+        expectInfo(f.removeInterface(f.alice, r, "subnet_id", b));
+        fails(404, "PortNotFound", cloud.get("/v2.0/ports/" + port, f.alice));
+
+        String foreignRa = f.subnet(f.alice, Map.of("network_id", f.network(f.alice, "v6-external-ra"), "ip_version", 6,
+                "cidr", "2001:db8:c::/64", "ipv6_address_mode", "slaac"));
+        fails(400, "BadRequest", f.addInterface(f.alice, r, "subnet_id", foreignRa));
+    }
+
+    private static Map<String, Object> expectInfo(TestCloud.Response r) {
+        assertEquals(200, r.status(), r::body);
+        return r.json();
+    }
+
+    @Test
     void removeInterfaceBySubnetOrPort() {
         String net = f.network(f.alice, "rm-net");
         String s1 = f.subnet(f.alice, net, "10.30.0.0/24");
@@ -285,6 +324,8 @@ class RouterApiTest {
         fails(409, "RouterInUse", routerInUse);
         assertTrue(routerInUse.body().contains(port), routerInUse::body);
         fails(409, "ServicePortInUse", cloud.delete("/v2.0/ports/" + port, f.alice));
+        f.update(f.alice, "ports", "port", port, Map.of("device_id", "", "device_owner", ""));
+        fails(409, "ServicePortInUse", cloud.delete("/v2.0/ports/" + port, f.alice), "still linked to the router");
         fails(409, "SubnetInUse", cloud.delete("/v2.0/subnets/" + subnet, f.alice));
         fails(409, "NetworkInUse", cloud.delete("/v2.0/networks/" + net, f.alice));
 

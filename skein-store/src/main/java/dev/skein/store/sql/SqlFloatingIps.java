@@ -63,6 +63,11 @@ final class SqlFloatingIps implements FloatingIpRepository {
     }
 
     @Override
+    public Optional<FloatingIp> ofFloatingPort(String portId) {
+        return where("floating_port_id = :v", portId).stream().findFirst();
+    }
+
+    @Override
     public List<FloatingIp> onPort(String portId) {
         return where("port_id = :v", portId);
     }

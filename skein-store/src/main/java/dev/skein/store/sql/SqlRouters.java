@@ -92,6 +92,12 @@ final class SqlRouters implements RouterRepository {
     }
 
     @Override
+    public Optional<String> routerOfGateway(String portId) {
+        return tx.handle().createQuery("SELECT id FROM routers WHERE gw_port_id = :p").bind("p", portId)
+                .mapTo(String.class).findOne();
+    }
+
+    @Override
     public List<Hop> hops(String externalNetworkId, String subnetId) {
         return tx.handle().createQuery("SELECT i.router_id, a.ip_address FROM router_interfaces i "
                         + "JOIN ip_allocations a ON a.port_id = i.port_id "
