@@ -3,7 +3,6 @@ package dev.skein.service;
 import dev.skein.attr.Attributes;
 import dev.skein.error.NeutronException;
 import dev.skein.ipam.IpAddresses;
-import dev.skein.ipam.IpAddresses.Ip;
 import dev.skein.l3.FloatingIpRules;
 import dev.skein.l3.L3Errors;
 import dev.skein.model.FixedIp;

@@ -382,8 +382,7 @@ public final class RouterService {
                                 "IP address " + gw.text() + " already allocated in subnet " + s.id());
                     }
                     tx.ports().tryUpdate(p.withDevice(p.deviceId(), p.deviceOwner(), now));
-                    List<FixedIp> ips = tx.ipAllocations().ofPort(p.id());
-                    return new InterfaceInfo(r.id(), p.projectId(), p.id(), p.networkId(), subnetIdsOf(ips));
+                    return new InterfaceInfo(r.id(), p.projectId(), p.id(), p.networkId(), List.of(s.id()));
                 }
             }
         }
