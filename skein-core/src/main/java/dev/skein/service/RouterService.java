@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -206,7 +207,7 @@ public final class RouterService {
     }
 
     private Router changeRoutes(RequestContext ctx, String id, Map<String, Object> body, String action,
-                                java.util.function.BinaryOperator<List<HostRoute>> op) {
+                                BinaryOperator<List<HostRoute>> op) {
         return store.write(tx -> {
             Policy.requireWrite(ctx, action);
             if (!(body.get("router") instanceof Map<?, ?> m) || body.size() != 1 || !m.containsKey("routes") || m.size() != 1) {
@@ -224,7 +225,6 @@ public final class RouterService {
         });
     }
 
-    // ---- gateway ----
 
     /** external_gateway_info as asked for; network null means "no gateway". */
     private record GatewayRequest(String networkId, Boolean enableSnat, List<Map<String, Object>> fixedIps) {}
@@ -347,7 +347,6 @@ public final class RouterService {
         return parsed == null ? s : parsed.text();
     }
 
-    // ---- interfaces ----
 
     private InterfaceInfo attachPort(Tx tx, RequestContext ctx, Router r, String portId, Instant now) {
         Port p = L3Access.lockedPort(tx, ctx, portId);
@@ -456,7 +455,6 @@ public final class RouterService {
         }
     }
 
-    // ---- routes ----
 
     /**
      * Routes must leave through a subnet the router is on: its interfaces' subnets and every subnet of the
@@ -480,7 +478,6 @@ public final class RouterService {
         ExtraRoutes.requireReachable(routes, cidrs, routerIps);
     }
 
-    // ---- helpers ----
 
     private static List<Port> interfacePorts(Tx tx, String routerId) {
         List<String> ids = tx.routers().interfacePorts(routerId);

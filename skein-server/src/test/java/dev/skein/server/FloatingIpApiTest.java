@@ -114,6 +114,9 @@ class FloatingIpApiTest {
         String empty = (String) f.create(f.admin, "networks", "network", Map.of("name", "rules-v6", "router:external", true)).get("id");
         f.subnet(f.admin, Map.of("network_id", empty, "ip_version", 6, "cidr", "2001:db8:70::/64"));
         fails(400, "BadRequest", cloud.post("/v2.0/floatingips", f.alice, Map.of("floatingip", Map.of("floating_network_id", empty))));
+        String v6 = f.subnet(f.admin, Map.of("network_id", ext[0], "ip_version", 6, "cidr", "2001:db8:71::/64"));
+        fails(400, "ExternalIpAddressExhausted", cloud.post("/v2.0/floatingips", f.alice, Map.of("floatingip",
+                Map.of("floating_network_id", ext[0], "subnet_id", v6))));
         fails(404, "NetworkNotFound", cloud.post("/v2.0/floatingips", f.alice, Map.of("floatingip",
                 Map.of("floating_network_id", "6a0b2fd4-3f4c-4a4e-9b47-2b0d4e1c0c03"))));
         fails(400, "HTTPBadRequest", cloud.post("/v2.0/floatingips", f.alice, Map.of("floatingip", Map.of("description", "x"))));

@@ -291,6 +291,7 @@ class RouterApiTest {
         String p1 = (String) f.addInterface(f.alice, r, "subnet_id", s1).json().get("port_id");
         String p2 = (String) f.addInterface(f.alice, r, "subnet_id", s2).json().get("port_id");
 
+        fails(400, "BadRequest", cloud.put("/v2.0/routers/" + r + "/remove_router_interface", f.alice, Map.of()));
         fails(400, "SubnetMismatchForPort", cloud.put("/v2.0/routers/" + r + "/remove_router_interface", f.alice,
                 Map.of("port_id", p1, "subnet_id", s2)));
         String stray = (String) f.port(f.alice, net).get("id");
