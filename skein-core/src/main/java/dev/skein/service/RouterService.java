@@ -225,7 +225,6 @@ public final class RouterService {
         });
     }
 
-
     /** external_gateway_info as asked for; network null means "no gateway". */
     private record GatewayRequest(String networkId, Boolean enableSnat, List<Map<String, Object>> fixedIps) {}
 
@@ -237,13 +236,12 @@ public final class RouterService {
         try {
             g = Attributes.of(info, GATEWAY_KEYS);
         } catch (NeutronException e) {
-            throw NeutronException.invalidAttribute("external_gateway_info", "Validation of dictionary's keys failed. "
-                    + "Expected keys: " + GATEWAY_KEYS + " Provided keys: " + info.keySet());
+            throw NeutronException.invalidAttribute("external_gateway_info", "it takes only network_id, enable_snat and "
+                    + "external_fixed_ips, not " + info.keySet());
         }
         String network = g.string("network_id", null);
         if (network == null) {
-            throw NeutronException.invalidAttribute("external_gateway_info", "Validation of dictionary's keys failed. "
-                    + "Expected keys: [network_id] Provided keys: " + info.keySet());
+            throw NeutronException.invalidAttribute("external_gateway_info", "network_id is required, got only " + info.keySet());
         }
         Boolean snat = null;
         if (g.has("enable_snat")) {
@@ -346,7 +344,6 @@ public final class RouterService {
         Ip parsed = IpAddresses.parse(s);
         return parsed == null ? s : parsed.text();
     }
-
 
     private InterfaceInfo attachPort(Tx tx, RequestContext ctx, Router r, String portId, Instant now) {
         Port p = L3Access.lockedPort(tx, ctx, portId);
@@ -455,7 +452,6 @@ public final class RouterService {
         }
     }
 
-
     /**
      * Routes must leave through a subnet the router is on: its interfaces' subnets and every subnet of the
      * external network it has (or is about to have) its gateway on.
@@ -477,7 +473,6 @@ public final class RouterService {
         }
         ExtraRoutes.requireReachable(routes, cidrs, routerIps);
     }
-
 
     private static List<Port> interfacePorts(Tx tx, String routerId) {
         List<String> ids = tx.routers().interfacePorts(routerId);
