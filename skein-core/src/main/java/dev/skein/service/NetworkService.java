@@ -126,6 +126,7 @@ public final class NetworkService {
             boolean external = a.bool("router:external", n.external());
             if (shared != n.shared()) Policy.requireAdmin(ctx, "update_network:shared");
             if (external != n.external()) Policy.requireAdmin(ctx, "update_network:router:external");
+            if (n.external() && !external) L3Integrity.requireNoGateways(tx, id);
             NetworkAccess.setShared(tx, n, shared);
             NetworkAccess.setExternal(tx, n, external);
             Integer mtu = a.integer("mtu");
@@ -145,6 +146,7 @@ public final class NetworkService {
             Policy.requireWrite(ctx, "delete_network");
             Network n = owned(tx, ctx, id, true);
             StandardAttributes.checkRevision(ifRevision, n.revision());
+            L3Integrity.beforeNetworkDelete(tx, id);
             if (tx.ports().countOnNetwork(id, AUTO_DELETED_OWNERS) > 0) {
                 throw NeutronException.conflict("NetworkInUse", "Unable to complete operation on network " + id
                         + ". There are one or more ports still in use on the network.");

@@ -76,7 +76,8 @@ public final class PortService {
         });
     }
 
-    private Port create(Tx tx, RequestContext ctx, Map<String, Object> body) {
+    /** Creates a port inside an open transaction, for services that make ports of their own (routers, floating IPs). */
+    public Port create(Tx tx, RequestContext ctx, Map<String, Object> body) {
         Policy.requireWrite(ctx, "create_port");
         Attributes a = Attributes.of(body, CREATE);
         String networkId = a.string("network_id", null);
@@ -175,6 +176,7 @@ public final class PortService {
                 List<FixedIp> added = allocateRequested(tx, u, subnets, fresh, netOwner, kept);
                 List<FixedIp> all = new ArrayList<>(kept);
                 all.addAll(added);
+                L3Integrity.requireFloatingIpsKept(tx, p.id(), all);
                 return u.withFixedIps(all);
             }
             return u;
@@ -186,6 +188,7 @@ public final class PortService {
             Policy.requireWrite(ctx, "delete_port");
             Port p = owned(tx, ctx, id);
             StandardAttributes.checkRevision(ifRevision, p.revision());
+            L3Integrity.beforePortDelete(tx, ctx, p, now());
             tx.ipAllocations().releaseAll(id);
             tx.ports().delete(id);
             return null;
@@ -374,7 +377,8 @@ public final class PortService {
 
     private FixedIp claimSpecific(Tx tx, Port port, Subnet s, Ip ip) {
         Prefix cidr = IpAddresses.parsePrefix(s.cidr());
-        if (s.autoAddress()) {
+        // A router on a SLAAC subnet is the one that answers on the gateway address it advertises.
+        if (s.autoAddress() && !ROUTER_OWNERS.contains(port.deviceOwner())) {
             throw NeutronException.invalidInput("IPv6 address " + ip.text() + " cannot be directly assigned to a port on subnet "
                     + s.id() + " with " + s.ipv6AddressMode() + " address mode");
         }

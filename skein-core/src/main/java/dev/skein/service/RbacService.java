@@ -118,6 +118,7 @@ public final class RbacService {
             Network n = lockNetworkOf(tx, ctx, id);
             RbacPolicy p = tx.rbacPolicies().lock(id).orElseThrow(() -> notFound(id));
             requireUnused(tx, n, p);
+            if (p.action().equals(ACCESS_EXTERNAL) && lastExternalPolicy(tx, n, p)) L3Integrity.requireNoGateways(tx, n.id());
             tx.rbacPolicies().delete(id);
             NetworkAccess.refresh(tx, n, StandardAttributes.now(clock));
             return null;
@@ -165,6 +166,12 @@ public final class RbacService {
             throw NeutronException.conflict("RbacPolicyInUse", "RBAC policy on object " + n.id() + " cannot be removed "
                     + "because other objects depend on it.\nDetails: " + NetworkAccess.invalidSharedSetting(n.id()).getMessage());
         }
+    }
+
+    /** Removing it would make the network internal, which routers with a gateway there forbid. */
+    private static boolean lastExternalPolicy(Tx tx, Network n, RbacPolicy p) {
+        return tx.rbacPolicies().onObject(NETWORK, n.id()).stream()
+                .noneMatch(o -> !o.id().equals(p.id()) && o.action().equals(ACCESS_EXTERNAL));
     }
 
     /** Locks the policy's network (before the policy itself: the lock order every network change follows). */

@@ -17,4 +17,7 @@ public interface Tx {
     RbacPolicyRepository rbacPolicies();
 
     QuotaRepository quotas();
+    RouterRepository routers();
+
+    FloatingIpRepository floatingIps();
 }

@@ -8,6 +8,8 @@ import dev.skein.store.NetworkRepository;
 import dev.skein.store.PortRepository;
 import dev.skein.store.QuotaRepository;
 import dev.skein.store.RbacPolicyRepository;
+import dev.skein.store.RouterRepository;
+import dev.skein.store.FloatingIpRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
 import dev.skein.store.Tx;
@@ -141,5 +143,7 @@ class QuotaServiceTest {
         @Override public SegmentRepository segments() { throw new UnsupportedOperationException(); }
         @Override public IdentityRepository identity() { throw new UnsupportedOperationException(); }
         @Override public RbacPolicyRepository rbacPolicies() { throw new UnsupportedOperationException(); }
+        @Override public RouterRepository routers() { throw new UnsupportedOperationException(); }
+        @Override public FloatingIpRepository floatingIps() { throw new UnsupportedOperationException(); }
     }
 }

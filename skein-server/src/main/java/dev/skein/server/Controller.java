@@ -10,12 +10,14 @@ import dev.skein.ipam.MacAddresses;
 import dev.skein.ipam.Range;
 import dev.skein.ipam.RangeAllocator;
 import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.FloatingIpService;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PortService;
 import dev.skein.service.QuotaService;
 import dev.skein.service.QuotaSettings;
 import dev.skein.service.RbacService;
+import dev.skein.service.RouterService;
 import dev.skein.service.SubnetService;
 import dev.skein.store.Store;
 import dev.skein.store.sql.SqlStore;
@@ -57,10 +59,11 @@ public final class Controller implements AutoCloseable {
             boolean created = identity.bootstrap(identitySettings(cfg.identity, admin));
             if (created && admin.generated()) writeOpenrc(dataDir, admin.password(), host, port);
             QuotaService quotas = new QuotaService(store, quotaSettings(cfg.quotas));
+            PortService ports = new PortService(store, settings, allocator, clock, quotas);
             NeutronApi neutron = new NeutronApi(identity,
                     new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock, quotas),
-                    new SubnetService(store, clock, quotas), new PortService(store, settings, allocator, clock, quotas),
-                    new RbacService(store, quotas, clock), quotas);
+                    new SubnetService(store, clock, quotas), ports, new RbacService(store, quotas, clock), quotas,
+                    new RouterService(store, ports, clock, quotas), new FloatingIpService(store, ports, clock, quotas));
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
             return new Controller(store, api);
         } catch (RuntimeException | IOException e) {

@@ -169,6 +169,22 @@ class QuotaApiTest {
     }
 
     @Test
+    void routersAndFloatingIpsAreCountedToo() {
+        String ext = (String) cloud.post("/v2.0/networks", admin, Map.of("network", Map.of("router:external", true)))
+                .json("network").get("id");
+        assertEquals(201, cloud.post("/v2.0/subnets", admin, Map.of("subnet",
+                Map.of("network_id", ext, "ip_version", 4, "cidr", "198.51.100.0/24"))).status());
+        cloud.put("/v2.0/quotas/" + alpha, admin, Map.of("quota", Map.of("router", 1, "floatingip", 1)));
+        assertEquals(201, cloud.post("/v2.0/routers", alice, Map.of("router", Map.of("name", "r1"))).status());
+        assertEquals("OverQuota", cloud.post("/v2.0/routers", alice, Map.of("router", Map.of("name", "r2"))).errorType());
+        Map<String, Object> fip = Map.of("floatingip", Map.of("floating_network_id", ext));
+        assertEquals(201, cloud.post("/v2.0/floatingips", alice, fip).status());
+        assertEquals("OverQuota", cloud.post("/v2.0/floatingips", alice, fip).errorType());
+        assertEquals(1, cloud.get("/v2.0/floatingips", alice).list("floatingips").size());
+        assertEquals(201, cloud.post("/v2.0/routers", bob, Map.of("router", Map.of("name", "r1"))).status());
+    }
+
+    @Test
     void concurrentPortCreatesStopExactlyAtTheLimit() throws Exception {
         String net = Tenants.networkWithSubnet(cloud, alice, "race", "10.4.0.0/24");
         int limit = 6;

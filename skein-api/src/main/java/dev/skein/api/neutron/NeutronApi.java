@@ -26,10 +26,11 @@ public final class NeutronApi {
 
     public NeutronApi(IdentityService identity, dev.skein.service.NetworkService networks,
                       dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports,
-                      dev.skein.service.RbacService rbac, dev.skein.service.QuotaService quotas) {
+                      dev.skein.service.RbacService rbac, dev.skein.service.QuotaService quotas,
+                      dev.skein.service.RouterService routers, dev.skein.service.FloatingIpService floatingIps) {
         this.identity = identity;
         this.resources = List.of(new NetworkResource(networks), new SubnetResource(subnets), new PortResource(ports),
-                new RbacPolicyResource(rbac));
+                new RbacPolicyResource(rbac), new RouterResource(routers), new FloatingIpResource(floatingIps));
         this.quotas = new QuotaRoutes(quotas);
     }
 
@@ -127,6 +128,8 @@ public final class NeutronApi {
             r.updateTags(ctx.attribute(CONTEXT), id, old -> StandardAttributes.withoutTag(old, tag, id));
             ctx.status(204);
         });
+        r.actions().forEach((name, action) -> app.put(base + "/{id}/" + name, ctx ->
+                send(ctx, 200, action.apply(ctx.attribute(CONTEXT), ctx.pathParam("id"), Json.object(ctx.body())))));
     }
 
     private static <T> Map<String, Object> one(Resource<T> r, RequestContext rc, T item) {

@@ -1,11 +1,13 @@
 package dev.skein.store.sql;
 
+import dev.skein.store.FloatingIpRepository;
 import dev.skein.store.IdentityRepository;
 import dev.skein.store.IpAllocationRepository;
 import dev.skein.store.NetworkRepository;
 import dev.skein.store.PortRepository;
 import dev.skein.store.QuotaRepository;
 import dev.skein.store.RbacPolicyRepository;
+import dev.skein.store.RouterRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
 import dev.skein.store.Tx;
@@ -32,6 +34,8 @@ final class SqlTx implements Tx {
     @Override public IdentityRepository identity() { return new SqlIdentity(this); }
     @Override public RbacPolicyRepository rbacPolicies() { return new SqlRbacPolicies(this); }
     @Override public QuotaRepository quotas() { return new SqlQuotas(this, tables); }
+    @Override public RouterRepository routers() { return new SqlRouters(this); }
+    @Override public FloatingIpRepository floatingIps() { return new SqlFloatingIps(this); }
 
     Handle handle() { return h; }
 
