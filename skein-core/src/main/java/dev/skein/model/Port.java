@@ -21,4 +21,10 @@ public record Port(
                 deviceId, deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups,
                 status, tags, createdAt, updatedAt, revision);
     }
+
+    public Port withSecurityGroups(List<String> groups) {
+        return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId,
+                deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, List.copyOf(groups), status,
+                tags, createdAt, updatedAt, revision);
+    }
 }

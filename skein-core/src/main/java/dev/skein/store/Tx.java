@@ -13,4 +13,8 @@ public interface Tx {
     SegmentRepository segments();
 
     IdentityRepository identity();
+
+    SecurityGroupRepository securityGroups();
+
+    SecurityGroupRuleRepository securityGroupRules();
 }

@@ -13,6 +13,8 @@ import dev.skein.segment.SegmentPlanner;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PortService;
+import dev.skein.service.SecurityGroupRuleService;
+import dev.skein.service.SecurityGroupService;
 import dev.skein.service.SubnetService;
 import dev.skein.store.Store;
 import dev.skein.store.sql.SqlStore;
@@ -54,7 +56,8 @@ public final class Controller implements AutoCloseable {
             if (created && admin.generated()) writeOpenrc(dataDir, admin.password(), host, port);
             NeutronApi neutron = new NeutronApi(identity,
                     new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock),
-                    new SubnetService(store, clock), new PortService(store, settings, allocator, clock));
+                    new SubnetService(store, clock), new PortService(store, settings, allocator, clock),
+                    new SecurityGroupService(store, clock), new SecurityGroupRuleService(store, clock));
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
             return new Controller(store, api);
         } catch (RuntimeException | IOException e) {

@@ -24,9 +24,12 @@ public final class NeutronApi {
     private final List<Resource<?>> resources;
 
     public NeutronApi(IdentityService identity, dev.skein.service.NetworkService networks,
-                      dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports) {
+                      dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports,
+                      dev.skein.service.SecurityGroupService securityGroups,
+                      dev.skein.service.SecurityGroupRuleService securityGroupRules) {
         this.identity = identity;
-        this.resources = List.of(new NetworkResource(networks), new SubnetResource(subnets), new PortResource(ports));
+        this.resources = List.of(new NetworkResource(networks), new SubnetResource(subnets), new PortResource(ports),
+                new SecurityGroupResource(securityGroups), new SecurityGroupRuleResource(securityGroupRules));
     }
 
     public void register(Javalin app) {
@@ -46,7 +49,7 @@ public final class NeutronApi {
     }
 
     private <T> void routes(Javalin app, Resource<T> r) {
-        String base = "/v2.0/" + r.collection();
+        String base = "/v2.0/" + r.path();
         app.get(base, ctx -> {
             RequestContext rc = ctx.attribute(CONTEXT);
             ListQuery q = new ListQuery(ctx.queryParamMap(), r.attributes(rc));
@@ -161,7 +164,7 @@ public final class NeutronApi {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Resource<?> r : resources) {
             list.add(Map.of("name", r.member(), "collection", r.collection(),
-                    "links", List.of(Map.of("rel", "self", "href", url + "/v2.0/" + r.collection()))));
+                    "links", List.of(Map.of("rel", "self", "href", url + "/v2.0/" + r.path()))));
         }
         send(ctx, 200, Map.of("resources", list));
     }

@@ -13,6 +13,9 @@ interface Resource<T> {
 
     String member();
 
+    /** The URL segment under /v2.0: the collection name with dashes, as in /v2.0/security-groups. */
+    default String path() { return collection().replace('_', '-'); }
+
     /** Attribute names of the rendered resource, which are also the names one may filter and sort on. */
     Set<String> attributes(RequestContext ctx);
 

@@ -3,6 +3,8 @@ package dev.skein.api.neutron;
 import dev.skein.model.Network;
 import dev.skein.model.NetworkType;
 import dev.skein.model.Port;
+import dev.skein.model.SecurityGroup;
+import dev.skein.model.SecurityGroupRule;
 import dev.skein.model.Segment;
 import dev.skein.model.Subnet;
 
@@ -18,6 +20,9 @@ final class Samples {
             null, null, List.of(), T, T, 0);
     static final Port PORT = new Port("", "", "", "", "", true, "", List.of(), "", "", "", "normal", List.of(), true,
             List.of(), "", List.of(), T, T, 0);
+    static final SecurityGroup SECURITY_GROUP = new SecurityGroup("", "", "", "", true, List.of(), T, T, 0);
+    static final SecurityGroupRule SECURITY_GROUP_RULE = new SecurityGroupRule("", "", "", "", "", null, null, null,
+            null, null, "", T, T, 0);
 
     private Samples() {}
 }

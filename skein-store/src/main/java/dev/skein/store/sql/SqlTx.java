@@ -4,6 +4,8 @@ import dev.skein.store.IdentityRepository;
 import dev.skein.store.IpAllocationRepository;
 import dev.skein.store.NetworkRepository;
 import dev.skein.store.PortRepository;
+import dev.skein.store.SecurityGroupRepository;
+import dev.skein.store.SecurityGroupRuleRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
 import dev.skein.store.Tx;
@@ -23,6 +25,8 @@ final class SqlTx implements Tx {
     @Override public IpAllocationRepository ipAllocations() { return new SqlIpAllocations(this); }
     @Override public SegmentRepository segments() { return new SqlSegments(this); }
     @Override public IdentityRepository identity() { return new SqlIdentity(this); }
+    @Override public SecurityGroupRepository securityGroups() { return new SqlSecurityGroups(this); }
+    @Override public SecurityGroupRuleRepository securityGroupRules() { return new SqlSecurityGroupRules(this); }
 
     Handle handle() { return h; }
 
