@@ -130,8 +130,9 @@ public record RuleSpec(String direction, String ethertype, String protocol, Inte
 
     /** A CIDR without host bits (a bare address becomes a /32 or /128) whose family matches the ethertype. */
     private static String prefix(Object v, String ethertype) {
-        if (v == null) return null;
         String text = v instanceof String s ? s.trim() : null;
+        // Neutron reads an empty prefix as no prefix.
+        if (v == null || "".equals(text)) return null;
         IpAddresses.Prefix p = IpAddresses.parsePrefix(text);
         if (p == null) {
             IpAddresses.Ip ip = IpAddresses.parse(text);
