@@ -56,6 +56,21 @@ final class PortSecurityGroups {
         return given ? validated(tx, requested, old.projectId()) : old.securityGroups();
     }
 
+    /**
+     * Locks the port's groups until the transaction ends and checks they still exist. Deleting a group locks it
+     * before counting its ports, so either the delete sees this port's membership and refuses, or it committed
+     * first and the port's request fails here. Done last, after the membership rows are written, so that the
+     * lock is held only briefly and the check does not rely on the database's foreign key seeing uncommitted
+     * rows (H2's does not).
+     */
+    static Port confirmed(Tx tx, Port port) {
+        if (port.securityGroups().isEmpty()) return port;
+        Set<String> present = Set.copyOf(tx.securityGroups().lockAll(port.securityGroups()));
+        List<String> gone = port.securityGroups().stream().filter(id -> !present.contains(id)).toList();
+        if (!gone.isEmpty()) throw SecurityGroupErrors.notFound(String.join(", ", gone));
+        return port;
+    }
+
     /** Every group must exist and belong to the port's project; 404 names the ones that do not. */
     private static List<String> validated(Tx tx, List<String> requested, String projectId) {
         List<String> ids = new ArrayList<>(new LinkedHashSet<>(requested));

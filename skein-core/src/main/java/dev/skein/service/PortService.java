@@ -59,13 +59,13 @@ public final class PortService {
     }
 
     public Port create(RequestContext ctx, Map<String, Object> body) {
-        return store.write(tx -> create(tx, ctx, body));
+        return store.write(tx -> PortSecurityGroups.confirmed(tx, create(tx, ctx, body)));
     }
 
     public List<Port> createBulk(RequestContext ctx, List<Map<String, Object>> bodies) {
         return store.write(tx -> {
             List<Port> out = new ArrayList<>(bodies.size());
-            for (Map<String, Object> b : bodies) out.add(create(tx, ctx, b));
+            for (Map<String, Object> b : bodies) out.add(PortSecurityGroups.confirmed(tx, create(tx, ctx, b)));
             return out;
         });
     }
@@ -156,7 +156,10 @@ public final class PortService {
                     a.text("binding:host_id", p.hostId(), StandardAttributes.MAX_NAME), vnicType(a, p.vnicType()),
                     pairs, portSecurity, groups, p.status(), p.tags(), p.createdAt(), now(), p.revision() + 1);
             if (!tx.ports().tryUpdate(u)) throw macInUse(net.id(), mac);
-            if (!groups.equals(p.securityGroups())) tx.securityGroups().setPortGroups(id, groups);
+            if (!groups.equals(p.securityGroups())) {
+                tx.securityGroups().setPortGroups(id, groups);
+                PortSecurityGroups.confirmed(tx, u);
+            }
 
             List<Subnet> subnets = tx.subnets().onNetwork(p.networkId());
             boolean macChanged = !mac.equals(p.macAddress());

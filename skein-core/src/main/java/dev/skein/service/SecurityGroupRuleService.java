@@ -78,7 +78,8 @@ public final class SecurityGroupRuleService {
         String project = requestedProject == null ? group.projectId()
                 : Policy.owningProject(ctx, requestedProject, "create_security_group_rule");
         if (spec.remoteGroupId() != null && !spec.remoteGroupId().equals(groupId)) {
-            SecurityGroupService.visible(tx, ctx, spec.remoteGroupId(), false);
+            // Locked, like the rule's own group, so the remote group cannot be deleted before this rule commits.
+            SecurityGroupService.visible(tx, ctx, spec.remoteGroupId(), true);
         }
         if (tx.securityGroupRules().countInGroup(groupId) >= MAX_RULES_PER_GROUP) {
             throw SecurityGroupErrors.tooManyRules(groupId, MAX_RULES_PER_GROUP);

@@ -61,7 +61,7 @@ public final class SecurityGroupService {
                 a.text("description", "", StandardAttributes.MAX_DESCRIPTION), true,
                 a.has("tags") ? StandardAttributes.tags(a.stringList("tags")) : List.of(), now, now, 1);
         tx.securityGroups().insert(g);
-        for (SecurityGroupRule r : DefaultSecurityGroups.egressRules(g, now)) tx.securityGroupRules().tryInsert(r);
+        for (SecurityGroupRule r : DefaultSecurityGroups.egressRules(g, now)) tx.securityGroupRules().insert(r);
         return g;
     }
 

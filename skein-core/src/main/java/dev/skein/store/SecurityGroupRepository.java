@@ -20,6 +20,9 @@ public interface SecurityGroupRepository {
 
     List<SecurityGroup> getAll(Collection<String> ids);
 
+    /** Row-locks those of the groups that exist, in id order, until the transaction ends; returns their ids. */
+    List<String> lockAll(Collection<String> ids);
+
     void insert(SecurityGroup g);
 
     void update(SecurityGroup g);

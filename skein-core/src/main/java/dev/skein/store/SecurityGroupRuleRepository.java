@@ -16,6 +16,9 @@ public interface SecurityGroupRuleRepository {
 
     List<SecurityGroupRule> ofGroups(Collection<String> groupIds);
 
+    /** Inserts a rule known to be new, such as those of a group being created. */
+    void insert(SecurityGroupRule r);
+
     /** Inserts the rule; false when its group already has a rule with the same key. */
     boolean tryInsert(SecurityGroupRule r);
 

@@ -635,6 +635,53 @@ class SecurityGroupApiTest {
     }
 
     @Test
+    void aGroupDeletedWhilePortsJoinItIsEitherInUseOrJoinedByNone() throws Exception {
+        String token = fresh("ports");
+        String net = network(token, true);
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String g = (String) group(token, "race-" + round).get("id");
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<TestCloud.Response>> joins = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    joins.add(pool.submit(() -> {
+                        go.await();
+                        return port(token, Map.of("network_id", net, "security_groups", List.of(g)));
+                    }));
+                }
+                Future<TestCloud.Response> delete = pool.submit(() -> {
+                    go.await();
+                    return cloud.delete("/v2.0/security-groups/" + g, token);
+                });
+                go.countDown();
+                int joined = 0;
+                for (Future<TestCloud.Response> f : joins) {
+                    TestCloud.Response r = f.get();
+                    if (r.status() == 201) {
+                        joined++;
+                    } else if (r.status() != 404) {
+                        // The membership insert itself can lose to the delete's commit: the foreign key says no.
+                        assertError(r, 409, "Conflict");
+                    } else {
+                        assertEquals("SecurityGroupNotFound", r.errorType());
+                    }
+                }
+                TestCloud.Response d = delete.get();
+                if (d.status() == 204) {
+                    assertEquals(0, joined, "the group was deleted, yet ports joined it");
+                } else {
+                    assertError(d, 409, "SecurityGroupInUse");
+                    assertTrue(joined > 0);
+                }
+                assertEquals(joined, cloud.get("/v2.0/ports?security_groups=" + g, token).list("ports").size());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void extensionIsAdvertised() {
         TestCloud.Response r = cloud.get("/v2.0/extensions/security-group", alice);
         assertEquals(200, r.status(), r.body());

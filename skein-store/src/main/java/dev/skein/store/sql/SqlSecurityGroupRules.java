@@ -59,7 +59,8 @@ final class SqlSecurityGroupRules implements SecurityGroupRuleRepository {
         });
     }
 
-    void insert(SecurityGroupRule r) {
+    @Override
+    public void insert(SecurityGroupRule r) {
         RuleKey k = RuleKey.of(r);
         tx.handle().createUpdate("INSERT INTO security_group_rules (" + COLUMNS + ", protocol_key, port_min_key, port_max_key, "
                         + "remote_ip_key, remote_group_key) VALUES (:id, :project_id, :g, :d, :e, :protocol, :min, :max, "

@@ -55,6 +55,18 @@ final class SqlSecurityGroups implements SecurityGroupRepository {
     }
 
     @Override
+    public List<String> lockAll(Collection<String> ids) {
+        List<String> out = new ArrayList<>();
+        List<String> sorted = ids.stream().distinct().sorted().toList();
+        for (int i = 0; i < sorted.size(); i += SqlIpAllocations.CHUNK) {
+            out.addAll(tx.handle().createQuery("SELECT id FROM security_groups WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
+                    .bindList("ids", sorted.subList(i, Math.min(sorted.size(), i + SqlIpAllocations.CHUNK)))
+                    .mapTo(String.class).list());
+        }
+        return out;
+    }
+
+    @Override
     public void insert(SecurityGroup g) {
         tx.handle().createUpdate("INSERT INTO security_groups (" + COLUMNS + ") VALUES (:id, :project_id, :name, :description, "
                         + ":stateful, :tags, :created_at, :updated_at, :revision_number)")
