@@ -57,15 +57,15 @@ final class PortSecurityGroups {
     }
 
     /**
-     * Locks the port's groups until the transaction ends and checks they still exist. Deleting a group locks it
+     * Pins the port's groups until the transaction ends and checks they still exist. Deleting a group locks it
      * before counting its ports, so either the delete sees this port's membership and refuses, or it committed
-     * first and the port's request fails here. Done last, after the membership rows are written, so that the
-     * lock is held only briefly and the check does not rely on the database's foreign key seeing uncommitted
-     * rows (H2's does not).
+     * first and the port's request fails here. The foreign key alone is not enough: H2's does not see
+     * uncommitted rows of other transactions. Done last, after the membership rows are written, so that the
+     * pin is held only briefly.
      */
     static Port confirmed(Tx tx, Port port) {
         if (port.securityGroups().isEmpty()) return port;
-        Set<String> present = Set.copyOf(tx.securityGroups().lockAll(port.securityGroups()));
+        Set<String> present = Set.copyOf(tx.securityGroups().pinAll(port.securityGroups()));
         List<String> gone = port.securityGroups().stream().filter(id -> !present.contains(id)).toList();
         if (!gone.isEmpty()) throw SecurityGroupErrors.notFound(String.join(", ", gone));
         return port;

@@ -20,8 +20,12 @@ public interface SecurityGroupRepository {
 
     List<SecurityGroup> getAll(Collection<String> ids);
 
-    /** Row-locks those of the groups that exist, in id order, until the transaction ends; returns their ids. */
-    List<String> lockAll(Collection<String> ids);
+    /**
+     * The ids of those of the groups that exist, which then cannot be deleted until this transaction ends: a
+     * shared lock where the database has one (joining a group does not wait for others joining it), an
+     * exclusive row lock where it does not (H2).
+     */
+    List<String> pinAll(Collection<String> ids);
 
     void insert(SecurityGroup g);
 

@@ -29,9 +29,13 @@ class SecurityGroupApiTest {
     private static TestCloud cloud;
     private static String admin, alice, bob, rita;
 
+    /** -Dskein.test.database.url=jdbc:postgresql://... (an empty database) runs these tests on PostgreSQL. */
     @BeforeAll
     static void start() {
         SkeinConfig cfg = new SkeinConfig();
+        cfg.database.url = System.getProperty("skein.test.database.url");
+        cfg.database.user = System.getProperty("skein.test.database.user");
+        cfg.database.password = System.getProperty("skein.test.database.password");
         for (String p : concat(List.of("alpha", "beta"), FRESH_PROJECTS)) {
             SkeinConfig.ProjectEntry e = new SkeinConfig.ProjectEntry();
             e.name = p;

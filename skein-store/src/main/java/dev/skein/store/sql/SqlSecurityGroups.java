@@ -55,11 +55,12 @@ final class SqlSecurityGroups implements SecurityGroupRepository {
     }
 
     @Override
-    public List<String> lockAll(Collection<String> ids) {
+    public List<String> pinAll(Collection<String> ids) {
+        String lock = postgres() ? "FOR KEY SHARE" : "FOR UPDATE";
         List<String> out = new ArrayList<>();
         List<String> sorted = ids.stream().distinct().sorted().toList();
         for (int i = 0; i < sorted.size(); i += SqlIpAllocations.CHUNK) {
-            out.addAll(tx.handle().createQuery("SELECT id FROM security_groups WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
+            out.addAll(tx.handle().createQuery("SELECT id FROM security_groups WHERE id IN (<ids>) ORDER BY id " + lock)
                     .bindList("ids", sorted.subList(i, Math.min(sorted.size(), i + SqlIpAllocations.CHUNK)))
                     .mapTo(String.class).list());
         }
@@ -136,6 +137,14 @@ final class SqlSecurityGroups implements SecurityGroupRepository {
     public long countPorts(String groupId) {
         return tx.handle().createQuery("SELECT COUNT(*) FROM port_security_groups WHERE security_group_id = :g")
                 .bind("g", groupId).mapTo(Long.class).one();
+    }
+
+    private boolean postgres() {
+        try {
+            return tx.handle().getConnection().getMetaData().getDatabaseProductName().equals("PostgreSQL");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, Object> mutable(SecurityGroup g) {
