@@ -52,6 +52,16 @@ CREATE TABLE security_group_rules (
 CREATE INDEX security_group_rules_project ON security_group_rules (project_id);
 CREATE INDEX security_group_rules_remote_group ON security_group_rules (remote_group_id);
 
+-- Ports pin the groups they join until their transaction commits by row-locking one of the group's 16 pin
+-- rows, picked at random; deleting a group locks all of them before it counts the group's ports. So joins of
+-- one group rarely wait for each other, and a delete waits for every join in progress. The foreign key below is
+-- not enough on its own: H2 checks it without seeing other transactions' uncommitted rows.
+CREATE TABLE security_group_pins (
+    security_group_id VARCHAR(36) NOT NULL REFERENCES security_groups (id) ON DELETE CASCADE,
+    slot              INTEGER     NOT NULL,
+    PRIMARY KEY (security_group_id, slot)
+);
+
 -- Port membership. A group cannot be deleted while a port is a member (no cascade on the group side), even
 -- when a port joins it concurrently; a deleted port leaves its groups.
 CREATE TABLE port_security_groups (

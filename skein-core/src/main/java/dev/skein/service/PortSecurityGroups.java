@@ -57,11 +57,11 @@ final class PortSecurityGroups {
     }
 
     /**
-     * Pins the port's groups until the transaction ends and checks they still exist. Deleting a group locks it
-     * before counting its ports, so either the delete sees this port's membership and refuses, or it committed
-     * first and the port's request fails here. The foreign key alone is not enough: H2's does not see
-     * uncommitted rows of other transactions. Done last, after the membership rows are written, so that the
-     * pin is held only briefly.
+     * Pins the port's groups until the transaction ends and checks they still exist. Deleting a group waits for
+     * its pins before counting its ports, so either the delete sees this port's membership and refuses, or it
+     * committed first and the port's request fails here. The foreign key alone is not enough: H2's does not see
+     * uncommitted rows of other transactions. Done last, after the membership rows are written, so that the pin
+     * is held only briefly.
      */
     static Port confirmed(Tx tx, Port port) {
         if (port.securityGroups().isEmpty()) return port;

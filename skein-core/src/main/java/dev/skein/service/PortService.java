@@ -95,7 +95,7 @@ public final class PortService {
                 pairs, portSecurity, groups, "DOWN",
                 a.has("tags") ? StandardAttributes.tags(a.stringList("tags")) : List.of(), now, now, 1);
         port = insertWithMac(tx, port, a.has("mac_address") ? MacAddresses.requireValid(a.string("mac_address", null)) : null);
-        tx.securityGroups().setPortGroups(port.id(), groups);
+        tx.securityGroups().addPortGroups(port.id(), groups);
 
         List<Subnet> subnets = tx.subnets().onNetwork(networkId);
         if (!a.has("fixed_ips")) return port.withFixedIps(allocateDefault(tx, port, subnets));

@@ -108,7 +108,7 @@ public final class SecurityGroupService {
             Policy.requireWrite(ctx, "delete_security_group");
             SecurityGroup g = visible(tx, ctx, id, true);
             StandardAttributes.checkRevision(ifRevision, g.revision());
-            if (tx.securityGroups().countPorts(id) > 0) throw SecurityGroupErrors.inUse(id);
+            if (tx.securityGroups().lockMembers(id) > 0) throw SecurityGroupErrors.inUse(id);
             if (!ctx.isAdmin() && tx.securityGroups().isDefault(id)) throw SecurityGroupErrors.cannotRemoveDefault();
             // As in Neutron, rules of other groups that allow traffic from this group go with it; their groups
             // change, so they get a new revision.

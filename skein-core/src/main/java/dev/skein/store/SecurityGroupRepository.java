@@ -21,9 +21,8 @@ public interface SecurityGroupRepository {
     List<SecurityGroup> getAll(Collection<String> ids);
 
     /**
-     * The ids of those of the groups that exist, which then cannot be deleted until this transaction ends: a
-     * shared lock where the database has one (joining a group does not wait for others joining it), an
-     * exclusive row lock where it does not (H2).
+     * The ids of those of the groups that exist, which then cannot be deleted until this transaction ends
+     * ({@link #lockMembers} waits for it). Ports joining the same group rarely wait for each other.
      */
     List<String> pinAll(Collection<String> ids);
 
@@ -46,11 +45,18 @@ public interface SecurityGroupRepository {
      */
     boolean tryInsertDefault(SecurityGroup g, List<SecurityGroupRule> rules);
 
+    /** Makes a new port a member of these groups. */
+    void addPortGroups(String portId, List<String> groupIds);
+
     /** Makes the port a member of exactly these groups. */
     void setPortGroups(String portId, List<String> groupIds);
 
     /** The groups of each port, in the order they were given. */
     Map<String, List<String>> ofPorts(Collection<String> portIds);
 
-    long countPorts(String groupId);
+    /**
+     * Waits for every transaction that pinned the group to end, keeps new ones from pinning it until this one
+     * ends, and returns how many ports are then members of it.
+     */
+    long lockMembers(String groupId);
 }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 final class SqlSecurityGroups implements SecurityGroupRepository {
     private static final String COLUMNS = "id, project_id, name, description, stateful, tags, created_at, updated_at, revision_number";
@@ -54,14 +55,18 @@ final class SqlSecurityGroups implements SecurityGroupRepository {
         return out;
     }
 
+    /** Each group has this many pin rows; a join locks one at random, a delete all of them. */
+    static final int PIN_SLOTS = 16;
+
     @Override
     public List<String> pinAll(Collection<String> ids) {
-        String lock = postgres() ? "FOR KEY SHARE" : "FOR UPDATE";
+        int slot = ThreadLocalRandom.current().nextInt(PIN_SLOTS);
         List<String> out = new ArrayList<>();
         List<String> sorted = ids.stream().distinct().sorted().toList();
         for (int i = 0; i < sorted.size(); i += SqlIpAllocations.CHUNK) {
-            out.addAll(tx.handle().createQuery("SELECT id FROM security_groups WHERE id IN (<ids>) ORDER BY id " + lock)
-                    .bindList("ids", sorted.subList(i, Math.min(sorted.size(), i + SqlIpAllocations.CHUNK)))
+            out.addAll(tx.handle().createQuery("SELECT security_group_id FROM security_group_pins WHERE slot = :slot "
+                            + "AND security_group_id IN (<ids>) ORDER BY security_group_id FOR UPDATE")
+                    .bind("slot", slot).bindList("ids", sorted.subList(i, Math.min(sorted.size(), i + SqlIpAllocations.CHUNK)))
                     .mapTo(String.class).list());
         }
         return out;
@@ -73,6 +78,9 @@ final class SqlSecurityGroups implements SecurityGroupRepository {
                         + ":stateful, :tags, :created_at, :updated_at, :revision_number)")
                 .bind("project_id", g.projectId()).bind("created_at", g.createdAt().getEpochSecond())
                 .bindMap(mutable(g)).execute();
+        var pins = tx.handle().prepareBatch("INSERT INTO security_group_pins (security_group_id, slot) VALUES (:g, :slot)");
+        for (int slot = 0; slot < PIN_SLOTS; slot++) pins.bind("g", g.id()).bind("slot", slot).add();
+        pins.execute();
     }
 
     @Override
@@ -112,12 +120,17 @@ final class SqlSecurityGroups implements SecurityGroupRepository {
     }
 
     @Override
-    public void setPortGroups(String portId, List<String> groupIds) {
-        tx.handle().createUpdate("DELETE FROM port_security_groups WHERE port_id = :p").bind("p", portId).execute();
+    public void addPortGroups(String portId, List<String> groupIds) {
         for (String g : groupIds) {
             tx.handle().createUpdate("INSERT INTO port_security_groups (port_id, security_group_id) VALUES (:p, :g)")
                     .bind("p", portId).bind("g", g).execute();
         }
+    }
+
+    @Override
+    public void setPortGroups(String portId, List<String> groupIds) {
+        tx.handle().createUpdate("DELETE FROM port_security_groups WHERE port_id = :p").bind("p", portId).execute();
+        addPortGroups(portId, groupIds);
     }
 
     @Override
@@ -134,17 +147,11 @@ final class SqlSecurityGroups implements SecurityGroupRepository {
     }
 
     @Override
-    public long countPorts(String groupId) {
+    public long lockMembers(String groupId) {
+        tx.handle().createQuery("SELECT slot FROM security_group_pins WHERE security_group_id = :g ORDER BY slot FOR UPDATE")
+                .bind("g", groupId).mapTo(Integer.class).list();
         return tx.handle().createQuery("SELECT COUNT(*) FROM port_security_groups WHERE security_group_id = :g")
                 .bind("g", groupId).mapTo(Long.class).one();
-    }
-
-    private boolean postgres() {
-        try {
-            return tx.handle().getConnection().getMetaData().getDatabaseProductName().equals("PostgreSQL");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Map<String, Object> mutable(SecurityGroup g) {
