@@ -28,4 +28,10 @@ public record Port(
                 newDeviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups, status, tags,
                 createdAt, now, revision + 1);
     }
+
+    public Port withSecurityGroups(List<String> groups) {
+        return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId,
+                deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, List.copyOf(groups), status,
+                tags, createdAt, updatedAt, revision);
+    }
 }

@@ -63,7 +63,7 @@ public final class PortService {
     public Port create(RequestContext ctx, Map<String, Object> body) {
         return store.write(tx -> {
             quotas.charge(tx, NetworkService.charges(ctx, List.of(body), CREATE, "create_port", "port"));
-            return create(tx, ctx, body);
+            return PortSecurityGroups.confirmed(tx, create(tx, ctx, body));
         });
     }
 
@@ -71,7 +71,7 @@ public final class PortService {
         return store.write(tx -> {
             quotas.charge(tx, NetworkService.charges(ctx, bodies, CREATE, "create_port", "port"));
             List<Port> out = new ArrayList<>(bodies.size());
-            for (Map<String, Object> b : bodies) out.add(create(tx, ctx, b));
+            for (Map<String, Object> b : bodies) out.add(PortSecurityGroups.confirmed(tx, create(tx, ctx, b)));
             return out;
         });
     }
@@ -93,9 +93,9 @@ public final class PortService {
 
         boolean portSecurity = a.bool("port_security_enabled", net.portSecurityEnabled());
         List<AddressPair> pairs = addressPairs(a, portSecurity);
-        List<String> groups = securityGroups(a, portSecurity, List.of());
         Instant now = now();
         String deviceOwner = a.text("device_owner", "", StandardAttributes.MAX_NAME);
+        List<String> groups = PortSecurityGroups.forCreate(tx, a, project, deviceOwner, portSecurity, now);
         Port port = new Port(UUID.randomUUID().toString(), project, networkId,
                 a.text("name", "", StandardAttributes.MAX_NAME), a.text("description", "", StandardAttributes.MAX_DESCRIPTION),
                 a.bool("admin_state_up", true), null, List.of(), a.text("device_id", "", StandardAttributes.MAX_NAME),
@@ -103,6 +103,7 @@ public final class PortService {
                 pairs, portSecurity, groups, "DOWN",
                 a.has("tags") ? StandardAttributes.tags(a.stringList("tags")) : List.of(), now, now, 1);
         port = insertWithMac(tx, port, a.has("mac_address") ? MacAddresses.requireValid(a.string("mac_address", null)) : null);
+        tx.securityGroups().addPortGroups(port.id(), groups);
 
         List<Subnet> subnets = tx.subnets().onNetwork(networkId);
         if (!a.has("fixed_ips")) return port.withFixedIps(allocateDefault(tx, port, subnets));
@@ -117,14 +118,16 @@ public final class PortService {
     }
 
     public Port get(RequestContext ctx, String id) {
-        return store.read(tx -> withIps(tx, visible(tx, ctx, id)));
+        return store.read(tx -> loaded(tx, visible(tx, ctx, id)));
     }
 
     public List<Port> list(RequestContext ctx) {
         return store.read(tx -> {
             List<Port> ports = tx.ports().list(ctx.isAdmin() ? null : ctx.projectId(), null);
             Map<String, List<FixedIp>> ips = tx.ipAllocations().ofPorts(ports.stream().map(Port::id).toList());
-            return ports.stream().map(p -> p.withFixedIps(ips.getOrDefault(p.id(), List.of()))).toList();
+            Map<String, List<String>> groups = tx.securityGroups().ofPorts(ports.stream().map(Port::id).toList());
+            return ports.stream().map(p -> p.withFixedIps(ips.getOrDefault(p.id(), List.of()))
+                    .withSecurityGroups(groups.getOrDefault(p.id(), List.of()))).toList();
         });
     }
 
@@ -133,7 +136,7 @@ public final class PortService {
             Policy.requireWrite(ctx, "update_port");
             if (body.containsKey("network_id")) throw NeutronException.badRequest("Cannot update read-only attribute network_id");
             Attributes a = Attributes.of(body, UPDATE);
-            Port p = withIps(tx, owned(tx, ctx, id));
+            Port p = loaded(tx, owned(tx, ctx, id));
             StandardAttributes.checkRevision(ifRevision, p.revision());
             Network net = tx.networks().get(p.networkId()).orElseThrow(() -> NeutronException.networkNotFound(p.networkId()));
             boolean netOwner = Policy.owns(ctx, net.projectId());
@@ -142,8 +145,8 @@ public final class PortService {
             boolean portSecurity = a.bool("port_security_enabled", p.portSecurityEnabled());
             List<AddressPair> pairs = a.has("allowed_address_pairs") ? addressPairs(a, portSecurity) : p.allowedAddressPairs();
             if (!portSecurity && !pairs.isEmpty()) throw addressPairsNeedPortSecurity();
-            List<String> groups = a.has("security_groups") ? securityGroups(a, portSecurity, List.of())
-                    : (!portSecurity && p.portSecurityEnabled() ? List.of() : p.securityGroups());
+            List<String> groups = PortSecurityGroups.forUpdate(tx, a, p,
+                    a.text("device_owner", p.deviceOwner(), StandardAttributes.MAX_NAME), portSecurity);
             String mac = p.macAddress();
             if (a.has("mac_address")) {
                 if (!netOwner) throw NeutronException.forbidden("update_port:mac_address");
@@ -161,6 +164,10 @@ public final class PortService {
                     a.text("binding:host_id", p.hostId(), StandardAttributes.MAX_NAME), vnicType(a, p.vnicType()),
                     pairs, portSecurity, groups, p.status(), p.tags(), p.createdAt(), now(), p.revision() + 1);
             if (!tx.ports().tryUpdate(u)) throw macInUse(net.id(), mac);
+            if (!groups.equals(p.securityGroups())) {
+                tx.securityGroups().setPortGroups(id, groups);
+                PortSecurityGroups.confirmed(tx, u);
+            }
 
             List<Subnet> subnets = tx.subnets().onNetwork(p.networkId());
             boolean macChanged = !mac.equals(p.macAddress());
@@ -200,10 +207,10 @@ public final class PortService {
             Policy.requireWrite(ctx, "update_port:tags");
             Port p = owned(tx, ctx, id);
             List<String> tags = change.apply(p.tags());
-            if (tags.equals(p.tags())) return withIps(tx, p);
+            if (tags.equals(p.tags())) return loaded(tx, p);
             Port u = p.withTags(tags, now());
             tx.ports().tryUpdate(u);
-            return withIps(tx, u);
+            return loaded(tx, u);
         });
     }
 
@@ -431,16 +438,6 @@ public final class PortService {
         return out;
     }
 
-    private static List<String> securityGroups(Attributes a, boolean portSecurity, List<String> dflt) {
-        List<String> groups = a.has("security_groups") ? a.stringList("security_groups") : dflt;
-        List<String> out = new ArrayList<>(new java.util.LinkedHashSet<>(groups));
-        if (!portSecurity && !out.isEmpty()) {
-            throw NeutronException.conflict("PortSecurityAndIPRequiredForSecurityGroups",
-                    "Port security must be enabled and port must have an IP address in order to use security groups.");
-        }
-        return out;
-    }
-
     private static String vnicType(Attributes a, String dflt) {
         String v = a.string("binding:vnic_type", dflt);
         if (!"normal".equals(v)) {
@@ -464,7 +461,11 @@ public final class PortService {
 
     private Instant now() { return StandardAttributes.now(clock); }
 
-    private static Port withIps(Tx tx, Port p) { return p.withFixedIps(tx.ipAllocations().ofPort(p.id())); }
+    /** The port with its fixed IPs and security groups, which the store keeps in tables of their own. */
+    private static Port loaded(Tx tx, Port p) {
+        return p.withFixedIps(tx.ipAllocations().ofPort(p.id()))
+                .withSecurityGroups(tx.securityGroups().ofPorts(List.of(p.id())).getOrDefault(p.id(), List.of()));
+    }
 
     private static NeutronException generationFailure(String networkId) {
         return NeutronException.conflict("IpAddressGenerationFailure", "No more IP addresses available on network " + networkId + ".");

@@ -17,7 +17,12 @@ public interface Tx {
     RbacPolicyRepository rbacPolicies();
 
     QuotaRepository quotas();
+
     RouterRepository routers();
 
     FloatingIpRepository floatingIps();
+
+    SecurityGroupRepository securityGroups();
+
+    SecurityGroupRuleRepository securityGroupRules();
 }

@@ -9,6 +9,8 @@ import dev.skein.store.PortRepository;
 import dev.skein.store.QuotaRepository;
 import dev.skein.store.RbacPolicyRepository;
 import dev.skein.store.RouterRepository;
+import dev.skein.store.SecurityGroupRepository;
+import dev.skein.store.SecurityGroupRuleRepository;
 import dev.skein.store.FloatingIpRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
@@ -145,5 +147,7 @@ class QuotaServiceTest {
         @Override public RbacPolicyRepository rbacPolicies() { throw new UnsupportedOperationException(); }
         @Override public RouterRepository routers() { throw new UnsupportedOperationException(); }
         @Override public FloatingIpRepository floatingIps() { throw new UnsupportedOperationException(); }
+        @Override public SecurityGroupRepository securityGroups() { throw new UnsupportedOperationException(); }
+        @Override public SecurityGroupRuleRepository securityGroupRules() { throw new UnsupportedOperationException(); }
     }
 }

@@ -18,6 +18,8 @@ import dev.skein.service.QuotaService;
 import dev.skein.service.QuotaSettings;
 import dev.skein.service.RbacService;
 import dev.skein.service.RouterService;
+import dev.skein.service.SecurityGroupRuleService;
+import dev.skein.service.SecurityGroupService;
 import dev.skein.service.SubnetService;
 import dev.skein.store.Store;
 import dev.skein.store.sql.SqlStore;
@@ -63,7 +65,8 @@ public final class Controller implements AutoCloseable {
             NeutronApi neutron = new NeutronApi(identity,
                     new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock, quotas),
                     new SubnetService(store, clock, quotas), ports, new RbacService(store, quotas, clock), quotas,
-                    new RouterService(store, ports, clock, quotas), new FloatingIpService(store, ports, clock, quotas));
+                    new RouterService(store, ports, clock, quotas), new FloatingIpService(store, ports, clock, quotas),
+                    new SecurityGroupService(store, clock, quotas), new SecurityGroupRuleService(store, clock, quotas));
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
             return new Controller(store, api);
         } catch (RuntimeException | IOException e) {

@@ -208,8 +208,8 @@ class PortApiTest {
         Map<String, Object> u = alice.update("ports", id, attrs("allowed_address_pairs", List.of(Map.of("ip_address", "2001:db8::5"))));
         assertEquals(List.of(Map.of("ip_address", "2001:db8::5", "mac_address", mac)), u.get("allowed_address_pairs"));
         expectError(409, "AddressPairAndPortSecurityRequired", alice.tryUpdate("ports", id, attrs("port_security_enabled", false)));
-        assertEquals(false, alice.update("ports", id, attrs("port_security_enabled", false, "allowed_address_pairs", List.of()))
-                .get("port_security_enabled"));
+        assertEquals(false, alice.update("ports", id, attrs("port_security_enabled", false, "allowed_address_pairs", List.of(),
+                "security_groups", List.of())).get("port_security_enabled"));
 
         expect(400, alice.tryCreate("ports", attrs("network_id", n.id(), "allowed_address_pairs",
                 List.of(Map.of("ip_address", "10.29.0.5"), Map.of("ip_address", "10.29.0.5")))));
@@ -273,7 +273,7 @@ class PortApiTest {
     void securityGroupsNeedPortSecurity() {
         Net n = network(alice, "10.34.0.0/24");
         String group = "4f0b6a2e-1c7d-4a8e-9b3f-2d5c6e7f8a90";
-        expectError(409, "PortSecurityAndIPRequiredForSecurityGroups", alice.tryCreate("ports", attrs("network_id", n.id(),
+        expectError(400, "PortSecurityAndIPRequiredForSecurityGroups", alice.tryCreate("ports", attrs("network_id", n.id(),
                 "port_security_enabled", false, "security_groups", List.of(group))));
         Map<String, Object> off = alice.create("ports", attrs("network_id", n.id(), "port_security_enabled", false));
         assertEquals(List.of(), off.get("security_groups"));

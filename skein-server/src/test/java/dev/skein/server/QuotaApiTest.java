@@ -185,6 +185,25 @@ class QuotaApiTest {
     }
 
     @Test
+    void securityGroupsAndRulesAreCountedToo() {
+        // The default group (4 rules) appears on first use and is not refused; a new group brings 2 egress rules.
+        cloud.put("/v2.0/quotas/" + alpha, admin, Map.of("quota", Map.of("security_group", 2, "security_group_rule", 7)));
+        Map<String, Object> sg = cloud.post("/v2.0/security-groups", alice, Map.of("security_group", Map.of("name", "web")))
+                .json("security_group");
+        assertEquals("OverQuota", cloud.post("/v2.0/security-groups", alice,
+                Map.of("security_group", Map.of("name", "db"))).errorType());
+        Map<String, Object> rule = Map.of("security_group_id", sg.get("id"), "direction", "ingress", "protocol", "tcp",
+                "port_range_min", 22, "port_range_max", 22);
+        assertEquals(201, cloud.post("/v2.0/security-group-rules", alice, Map.of("security_group_rule", rule)).status());
+        TestCloud.Response over = cloud.post("/v2.0/security-group-rules", alice, Map.of("security_group_rule",
+                Map.of("security_group_id", sg.get("id"), "direction", "ingress", "protocol", "tcp",
+                        "port_range_min", 80, "port_range_max", 80)));
+        assertEquals("OverQuota", over.errorType());
+        assertEquals(Map.of("limit", 7, "used", 7, "reserved", 0),
+                cloud.get("/v2.0/quotas/" + alpha + "/details", admin).json("quota").get("security_group_rule"));
+    }
+
+    @Test
     void concurrentPortCreatesStopExactlyAtTheLimit() throws Exception {
         String net = Tenants.networkWithSubnet(cloud, alice, "race", "10.4.0.0/24");
         int limit = 6;

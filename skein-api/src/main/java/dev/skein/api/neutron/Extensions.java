@@ -31,6 +31,8 @@ final class Extensions {
             new Extension("rbac-policies", "RBAC Policies", "Policies that give other projects access to a network."),
             new Extension("revision-if-match", "If-Match constraints based on revision_number", "Extension indicating that If-Match based on revision_number is supported."),
             new Extension("router", "Neutron L3 Router", "Routers joining subnets, gateways to external networks and floating IPs."),
+            new Extension("security-group", "security-group", "The security groups extension."),
+            new Extension("security-groups-normalized-cidr", "Security group rule normalized CIDR", "Adds normalized_cidr, the remote prefix without host bits, to security group rules."),
             new Extension("sorting", "Sorting support", "Extension that indicates that sorting is enabled."),
             new Extension("standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"),
             new Extension("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),

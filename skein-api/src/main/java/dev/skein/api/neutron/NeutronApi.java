@@ -27,10 +27,13 @@ public final class NeutronApi {
     public NeutronApi(IdentityService identity, dev.skein.service.NetworkService networks,
                       dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports,
                       dev.skein.service.RbacService rbac, dev.skein.service.QuotaService quotas,
-                      dev.skein.service.RouterService routers, dev.skein.service.FloatingIpService floatingIps) {
+                      dev.skein.service.RouterService routers, dev.skein.service.FloatingIpService floatingIps,
+                      dev.skein.service.SecurityGroupService securityGroups,
+                      dev.skein.service.SecurityGroupRuleService securityGroupRules) {
         this.identity = identity;
         this.resources = List.of(new NetworkResource(networks), new SubnetResource(subnets), new PortResource(ports),
-                new RbacPolicyResource(rbac), new RouterResource(routers), new FloatingIpResource(floatingIps));
+                new RbacPolicyResource(rbac), new RouterResource(routers), new FloatingIpResource(floatingIps),
+                new SecurityGroupResource(securityGroups), new SecurityGroupRuleResource(securityGroupRules));
         this.quotas = new QuotaRoutes(quotas);
     }
 

@@ -13,8 +13,8 @@ interface Resource<T> {
 
     String member();
 
-    /** The URL path segment under /v2.0, where it differs from the collection key (rbac-policies). */
-    default String path() { return collection(); }
+    /** The URL segment under /v2.0: the collection name with dashes, as in /v2.0/security-groups. */
+    default String path() { return collection().replace('_', '-'); }
 
     /** Whether the resource has standard-attribute tags and so the /tags routes. */
     default boolean taggable() { return true; }

@@ -6,6 +6,8 @@ import dev.skein.model.NetworkType;
 import dev.skein.model.Port;
 import dev.skein.model.RbacPolicy;
 import dev.skein.model.Router;
+import dev.skein.model.SecurityGroup;
+import dev.skein.model.SecurityGroupRule;
 import dev.skein.model.Segment;
 import dev.skein.model.Subnet;
 
@@ -24,6 +26,9 @@ final class Samples {
     static final RbacPolicy RBAC_POLICY = new RbacPolicy("", "", "", "", "", "");
     static final Router ROUTER = new Router("", "", "", "", true, "", null, true, List.of(), false, false, List.of(), T, T, 0);
     static final FloatingIp FLOATING_IP = new FloatingIp("", "", "", "", "", "", null, null, null, "", List.of(), T, T, 0);
+    static final SecurityGroup SECURITY_GROUP = new SecurityGroup("", "", "", "", true, List.of(), T, T, 0);
+    static final SecurityGroupRule SECURITY_GROUP_RULE = new SecurityGroupRule("", "", "", "", "", null, null, null,
+            null, null, "", T, T, 0);
 
     private Samples() {}
 }

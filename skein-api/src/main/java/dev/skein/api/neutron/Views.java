@@ -7,6 +7,8 @@ import dev.skein.model.Network;
 import dev.skein.model.Port;
 import dev.skein.model.RbacPolicy;
 import dev.skein.model.Router;
+import dev.skein.model.SecurityGroup;
+import dev.skein.model.SecurityGroupRule;
 import dev.skein.model.Subnet;
 import dev.skein.policy.RequestContext;
 
@@ -158,6 +160,38 @@ final class Views {
         List<Map<String, Object>> out = new ArrayList<>();
         for (FixedIp f : ips) out.add(Map.of("subnet_id", f.subnetId(), "ip_address", f.ipAddress()));
         return out;
+    }
+
+    static Map<String, Object> securityGroup(SecurityGroup g, List<SecurityGroupRule> rules) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", g.id());
+        m.put("name", g.name());
+        m.put("stateful", g.stateful());
+        m.put("security_group_rules", rules.stream().map(Views::securityGroupRule).toList());
+        standard(m, g.projectId(), g.description(), g.tags(), g.createdAt(), g.updatedAt(), g.revision());
+        return m;
+    }
+
+    /** Rules carry the standard attributes except tags, which Neutron does not offer on them. */
+    static Map<String, Object> securityGroupRule(SecurityGroupRule r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("security_group_id", r.securityGroupId());
+        m.put("direction", r.direction());
+        m.put("ethertype", r.ethertype());
+        m.put("protocol", r.protocol());
+        m.put("port_range_min", r.portRangeMin());
+        m.put("port_range_max", r.portRangeMax());
+        m.put("remote_ip_prefix", r.remoteIpPrefix());
+        m.put("normalized_cidr", r.remoteIpPrefix());
+        m.put("remote_group_id", r.remoteGroupId());
+        m.put("description", r.description());
+        m.put("project_id", r.projectId());
+        m.put("tenant_id", r.projectId());
+        m.put("created_at", time(r.createdAt()));
+        m.put("updated_at", time(r.updatedAt()));
+        m.put("revision_number", r.revision());
+        return m;
     }
 
     private static void standard(Map<String, Object> m, String project, String description, List<String> tags,

@@ -8,6 +8,8 @@ import dev.skein.store.PortRepository;
 import dev.skein.store.QuotaRepository;
 import dev.skein.store.RbacPolicyRepository;
 import dev.skein.store.RouterRepository;
+import dev.skein.store.SecurityGroupRepository;
+import dev.skein.store.SecurityGroupRuleRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
 import dev.skein.store.Tx;
@@ -36,6 +38,8 @@ final class SqlTx implements Tx {
     @Override public QuotaRepository quotas() { return new SqlQuotas(this, tables); }
     @Override public RouterRepository routers() { return new SqlRouters(this); }
     @Override public FloatingIpRepository floatingIps() { return new SqlFloatingIps(this); }
+    @Override public SecurityGroupRepository securityGroups() { return new SqlSecurityGroups(this); }
+    @Override public SecurityGroupRuleRepository securityGroupRules() { return new SqlSecurityGroupRules(this); }
 
     Handle handle() { return h; }
 
