@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Benchmarks Skein's port creation against a fresh all-in-one server started for each scenario run.
+#
+#   bench/run.sh [--scenario ports|perf|all] [--ports N] [--concurrency C] [--repeat K] [--out DIR] ...
+#
+# Each run builds Skein if needed (through ./skein), starts `./skein all-in-one` on a free 127.0.0.1 port with an
+# empty temporary data directory, waits until GET / answers 200, runs the scenario, then stops the server with
+# SIGTERM and removes the data directory, also when something fails. `bench/run.sh --help` lists the options.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+
+usage() {
+  cat <<EOF
+usage: bench/run.sh [options]
+  --scenario S       ports (bench/ports.py, the default), perf (the peer load generator, if present) or all
+  --ports N          ports per phase (default 2000)
+  --concurrency C    clients in the concurrent phase (default 16)
+  --phases LIST      ports scenario only: sequential,concurrent (default both, in that order)
+  --warmup W         ports scenario only: ports created and deleted before measuring (default 200)
+  --repeat K         run each scenario K times, each on a fresh server (default 1)
+  --perf-script F    the peer load generator (default: ../shared/peers/neutron/perf.py beside the repository)
+  --java-opts OPTS   JVM options for the server (added to \$SKEIN_JAVA_OPTS)
+  --jfr              record a JFR profile of the server (needs --out); a hot-method summary is written beside it
+  --out DIR          keep results there: JSON, console output, server log (and profiles)
+EOF
+}
+
+scenario=ports ports=2000 concurrency=16 phases=sequential,concurrent warmup=200 repeat=1 out= jfr=0
+perf_script="$root/../shared/peers/neutron/perf.py"
+java_opts=${SKEIN_JAVA_OPTS:-}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scenario) scenario=$2; shift 2 ;;
+    --ports) ports=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --phases) phases=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
+    --perf-script) perf_script=$2; shift 2 ;;
+    --java-opts) java_opts="$java_opts $2"; shift 2 ;;
+    --jfr) jfr=1; shift ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 64 ;;
+  esac
+done
+case "$scenario" in
+  ports) scenarios=(ports) ;;
+  perf) scenarios=(perf) ;;
+  all) scenarios=(ports perf) ;;
+  *) echo "run.sh: --scenario must be ports, perf or all" >&2; exit 64 ;;
+esac
+if [[ " ${scenarios[*]} " == *" perf "* ]] && [ ! -f "$perf_script" ]; then
+  if [ "$scenario" = perf ]; then
+    echo "run.sh: no peer load generator at $perf_script (use --perf-script)" >&2; exit 66
+  fi
+  echo "run.sh: no peer load generator at $perf_script; running the ports scenario only" >&2
+  scenarios=(ports)
+fi
+if [ "$jfr" = 1 ] && [ -z "$out" ]; then echo "run.sh: --jfr needs --out DIR" >&2; exit 64; fi
+if [ -n "$out" ]; then mkdir -p "$out"; out=$(cd "$out" && pwd); fi
+
+password=${SKEIN_ADMIN_PASSWORD:-bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}
+export SKEIN_ADMIN_PASSWORD=$password
+
+tmp= pid=
+stop_server() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "run.sh: server $pid ignored SIGTERM for 30 s; killing it" >&2
+      kill -KILL "$pid"
+    fi
+    wait "$pid" 2>/dev/null || true
+  fi
+  pid=
+  if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
+  tmp=
+}
+trap stop_server EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Building here keeps compile time out of the start-up wait below.
+"$root/skein" --version >/dev/null
+
+start_server() {  # $1: name used for the log and profile files
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/skein-bench.XXXXXX")
+  local port opts=$java_opts
+  port=$(free_port)
+  url="http://127.0.0.1:$port"
+  if [ "$jfr" = 1 ]; then
+    opts="$opts -XX:StartFlightRecording=filename=$out/$1.jfr,settings=profile,dumponexit=true"
+  fi
+  SKEIN_JAVA_OPTS="$opts" "$root/skein" all-in-one --listen "127.0.0.1:$port" --data-dir "$tmp/data" \
+    >"$tmp/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/" || true)" = 200 ]; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "run.sh: the server exited during start-up:" >&2; tail -n 40 "$tmp/server.log" >&2; return 1
+    fi
+    sleep 0.1
+  done
+  echo "run.sh: the server did not answer GET / within 60 s:" >&2; tail -n 40 "$tmp/server.log" >&2
+  return 1
+}
+
+run_scenario() {  # $1: scenario, $2: run number; runs where errexit is off, so every step checks itself
+  local name="$1-$2" status=0
+  start_server "$name" || { stop_server; return 1; }
+  echo "== $name: Skein at $url (pid $pid), data in $tmp/data, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  local json_arg=()
+  if [ -n "$out" ]; then json_arg=(--json "$out/$name.json"); fi
+  case "$1" in
+    ports)
+      python3 "$root/bench/ports.py" --url "$url" --password "$password" --ports "$ports" \
+        --concurrency "$concurrency" --phases "$phases" --warmup "$warmup" "${json_arg[@]}" || status=$? ;;
+    perf)
+      python3 "$perf_script" --url "$url" --auth-url "$url/identity/v3" --password "$password" --project admin \
+        --ports "$ports" --concurrency "$concurrency" || status=$? ;;
+  esac
+  if [ -n "$out" ]; then cp "$tmp/server.log" "$out/$name.server.log"; fi
+  stop_server
+  if [ "$jfr" = 1 ] && [ -f "$out/$name.jfr" ]; then
+    "$("$root/bin/find-jdk")/bin/jfr" view --width 160 hot-methods "$out/$name.jfr" >"$out/$name.hot-methods.txt" 2>&1
+  fi
+  return "$status"
+}
+
+overall=0
+for s in "${scenarios[@]}"; do
+  for r in $(seq 1 "$repeat"); do
+    rc=0
+    if [ -n "$out" ]; then
+      run_scenario "$s" "$r" > >(tee "$out/$s-$r.txt") 2>&1 || rc=$?
+    else
+      run_scenario "$s" "$r" || rc=$?
+    fi
+    if [ "$rc" != 0 ]; then echo "run.sh: $s run $r exited with $rc" >&2; overall=$rc; fi
+  done
+done
+exit "$overall"
