@@ -169,9 +169,62 @@ class QuotaGuard:
             self.log(f'WARNING: could not restore the quota of project {self.project_id}: HTTP {st} {out}')
 
 
+class CpuMeter:
+    """CPU seconds used by the server, by this client and by the whole machine (Linux /proc), so a phase can say
+    what each side cost per port and whether something else was competing for the cores."""
+
+    TICK = os.sysconf('SC_CLK_TCK') if hasattr(os, 'sysconf') else 100
+
+    def __init__(self, server_pid):
+        self.server_pid = server_pid
+
+    def _server(self):
+        if not self.server_pid:
+            return None
+        try:
+            with open(f'/proc/{self.server_pid}/stat') as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / self.TICK
+        except (OSError, IndexError, ValueError):
+            return None
+
+    @staticmethod
+    def _machine():
+        try:
+            with open('/proc/stat') as f:
+                ticks = [int(x) for x in f.readline().split()[1:]]
+            idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+            return (sum(ticks) - idle) / CpuMeter.TICK, sum(ticks) / CpuMeter.TICK
+        except (OSError, ValueError):
+            return None
+
+    def sample(self):
+        t = os.times()
+        return self._server(), t.user + t.system, self._machine()
+
+    def usage(self, before, after, wall, ports):
+        """CPU figures between two samples: milliseconds per port and cores busy on average."""
+        out = {}
+        if before[0] is not None and after[0] is not None:
+            out['server_ms_per_port'] = (after[0] - before[0]) * 1000 / max(1, ports)
+            out['server_cores'] = (after[0] - before[0]) / wall
+        out['client_ms_per_port'] = (after[1] - before[1]) * 1000 / max(1, ports)
+        out['client_cores'] = (after[1] - before[1]) / wall
+        if before[2] and after[2]:
+            busy = after[2][0] - before[2][0]
+            total = after[2][1] - before[2][1]
+            cores = os.cpu_count() or 1
+            out['machine_busy_cores'] = busy / total * cores if total > 0 else float('nan')
+            out['machine_cores'] = cores
+            if 'server_cores' in out:
+                out['other_cores'] = max(0.0, out['machine_busy_cores'] - out['server_cores'] - out['client_cores'])
+        return out
+
+
 class Bench:
     def __init__(self, args, api, log):
         self.a, self.api, self.log = args, api, log
+        self.cpu = CpuMeter(args.server_pid)
         self.tag = 'bench-' + uuid.uuid4().hex[:8]
         self.network = self.subnet = None
 
@@ -191,10 +244,12 @@ class Bench:
         return st, out, time.perf_counter() - t0
 
     def phase(self, label, count, workers, offset):
+        cpu0 = self.cpu.sample()
         t0 = time.perf_counter()
         with ThreadPoolExecutor(workers) as pool:
             results = list(pool.map(self.create_one, range(offset, offset + count)))
         wall = time.perf_counter() - t0
+        cpu = self.cpu.usage(cpu0, self.cpu.sample(), wall, count)
         ok = [r for r in results if r[0] == 201]
         failed = Counter(r[0] for r in results if r[0] != 201)
         sample = next((str(r[1])[:300] for r in results if r[0] != 201), None)
@@ -206,6 +261,7 @@ class Bench:
             'ms': {'mean': statistics.fmean(lat) if lat else float('nan'),
                    'p50': percentile(lat, 50), 'p95': percentile(lat, 95), 'p99': percentile(lat, 99),
                    'max': lat[-1] if lat else float('nan')},
+            'cpu': cpu,
             'ports': [r[1]['port'] for r in ok],
         }
 
@@ -276,13 +332,21 @@ class Bench:
 
 
 def table(report):
-    rows = ['| phase | clients | created | ports/s | p50 ms | p95 ms | p99 ms | max ms |',
-            '|---|---:|---:|---:|---:|---:|---:|---:|']
+    rows = ['| phase | clients | created | ports/s | p50 ms | p95 ms | p99 ms | max ms '
+            '| server CPU ms/port | client CPU ms/port | machine busy, cores | of which others |',
+            '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+
+    def fmt(v, spec):
+        return 'n/a' if v is None else format(v, spec)
+
     for ph in report['phases']:
-        m = ph['ms']
+        m, c = ph['ms'], ph['cpu']
         created = f'{ph["created"]}/{ph["requested"]}'
+        busy = c.get('machine_busy_cores')
+        machine = 'n/a' if busy is None else f'{busy:.2f} of {c["machine_cores"]}'
         rows.append(f'| {ph["phase"]} | {ph["clients"]} | {created} | {ph["ports_per_s"]:.1f} | {m["p50"]:.1f} '
-                    f'| {m["p95"]:.1f} | {m["p99"]:.1f} | {m["max"]:.1f} |')
+                    f'| {m["p95"]:.1f} | {m["p99"]:.1f} | {m["max"]:.1f} | {fmt(c.get("server_ms_per_port"), ".2f")} '
+                    f'| {fmt(c.get("client_ms_per_port"), ".2f")} | {machine} | {fmt(c.get("other_cores"), ".2f")} |')
     return '\n'.join(rows)
 
 
@@ -299,10 +363,11 @@ def main():
     ap.add_argument('--concurrency', type=int, default=16, help='clients in the concurrent phase (default 16)')
     ap.add_argument('--phases', default='sequential,concurrent',
                     help='comma-separated, in order: sequential, concurrent (default both)')
-    ap.add_argument('--warmup', type=int, default=200,
-                    help='ports created and deleted before measuring, so the server\'s JIT is warm (default 200)')
+    ap.add_argument('--warmup', type=int, default=1000,
+                    help='ports created and deleted before measuring, so the server\'s JIT is warmer (default 1000)')
     ap.add_argument('--cidr', default='10.128.0.0/16', help='subnet of the benchmark network (default 10.128.0.0/16)')
     ap.add_argument('--no-keepalive', action='store_true', help='open a new connection for every request')
+    ap.add_argument('--server-pid', type=int, help='process id of a server on this machine, to report its CPU use')
     ap.add_argument('--json', metavar='FILE', help='also write the results as JSON to FILE')
     a = ap.parse_args()
     phases = [p.strip() for p in a.phases.split(',') if p.strip()]
