@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks Skein's port creation against a fresh all-in-one server started for each scenario run.
 #
-#   bench/run.sh [--scenario ports|perf|all|crash] [--ports N] [--concurrency C] [--repeat K] [--out DIR] ...
+#   bench/run.sh [--scenario ports|perf|all|cost|crash] [--ports N] [--concurrency C] [--repeat K] [--out DIR] ...
 #
 # Each run builds Skein if needed (through ./skein), starts `./skein all-in-one` on a free 127.0.0.1 port with an
 # empty temporary data directory, waits until GET / answers 200, runs the scenario, then stops the server with
@@ -13,12 +13,14 @@ usage() {
   cat <<EOF
 usage: bench/run.sh [options]
   --scenario S       ports: bench/ports.py (the default); perf: the peer load generator, if present;
-                     all: ports then perf; crash: do acknowledged creates survive a SIGKILL (bench/durability.py)
-  --ports N          ports per phase (default 2000; crash: 300)
+                     all: ports then perf; cost: server CPU per request by kind (bench/request_cost.py);
+                     crash: do acknowledged creates survive a SIGKILL (bench/durability.py)
+  --ports N          ports per phase (default 2000; cost: requests of each kind, 2000; crash: 300)
   --concurrency C    clients in the concurrent phase (default 16)
   --phases LIST      ports scenario only: sequential,concurrent (default both, in that order)
   --warmup W         ports scenario only: ports created and deleted before measuring (default 1000)
-  --repeat K         run each scenario K times, each on a fresh server (default 1)
+  --no-keepalive     ports scenario only: a new connection for every request (as the peer load generator does)
+  --repeat K         run the scenarios K times, in turn, each on a fresh server (default 1)
   --perf-script F    the peer load generator (default: ../shared/peers/neutron/perf.py beside the repository)
   --config FILE      server configuration (skein.yaml) to run with; \${DATA_DIR} in it becomes the data directory
   --java-opts OPTS   JVM options for the server (added to \$SKEIN_JAVA_OPTS)
@@ -27,7 +29,7 @@ usage: bench/run.sh [options]
 EOF
 }
 
-scenario=ports ports= concurrency=16 phases=sequential,concurrent warmup=1000 repeat=1 out= jfr=0 config=
+scenario=ports ports= concurrency=16 phases=sequential,concurrent warmup=1000 repeat=1 out= jfr=0 config= keepalive=()
 perf_script="$root/../shared/peers/neutron/perf.py"
 java_opts=${SKEIN_JAVA_OPTS:-}
 while [ $# -gt 0 ]; do
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
     --concurrency) concurrency=$2; shift 2 ;;
     --phases) phases=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --no-keepalive) keepalive=(--no-keepalive); shift ;;
     --repeat) repeat=$2; shift 2 ;;
     --perf-script) perf_script=$2; shift 2 ;;
     --config) config=$2; shift 2 ;;
@@ -48,9 +51,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$scenario" in
-  ports|perf|crash) scenarios=("$scenario") ;;
+  ports|perf|cost|crash) scenarios=("$scenario") ;;
   all) scenarios=(ports perf) ;;
-  *) echo "run.sh: --scenario must be ports, perf, all or crash" >&2; exit 64 ;;
+  *) echo "run.sh: --scenario must be ports, perf, all, cost or crash" >&2; exit 64 ;;
 esac
 if [[ " ${scenarios[*]} " == *" perf "* ]] && [ ! -f "$perf_script" ]; then
   if [ "$scenario" = perf ]; then
@@ -142,10 +145,13 @@ run_scenario() {  # $1: scenario, $2: run number; runs where errexit is off, so 
     ports)
       python3 "$root/bench/ports.py" --url "$url" --password "$password" --server-pid "$pid" \
         --ports "${ports:-2000}" --concurrency "$concurrency" --phases "$phases" --warmup "$warmup" \
-        "${json_arg[@]}" || status=$? ;;
+        "${keepalive[@]}" "${json_arg[@]}" || status=$? ;;
     perf)
       python3 "$perf_script" --url "$url" --auth-url "$url/identity/v3" --password "$password" --project admin \
         --ports "${ports:-2000}" --concurrency "$concurrency" || status=$? ;;
+    cost)
+      python3 "$root/bench/request_cost.py" --url "$url" --password "$password" --server-pid "$pid" \
+        --requests "${ports:-2000}" || status=$? ;;
     crash)
       crash_scenario "$name" || status=$? ;;
   esac
@@ -159,8 +165,8 @@ run_scenario() {  # $1: scenario, $2: run number; runs where errexit is off, so 
 }
 
 overall=0
-for s in "${scenarios[@]}"; do
-  for r in $(seq 1 "$repeat"); do
+for r in $(seq 1 "$repeat"); do
+  for s in "${scenarios[@]}"; do
     rc=0
     if [ -n "$out" ]; then
       run_scenario "$s" "$r" > >(tee "$out/$s-$r.txt") 2>&1 || rc=$?
