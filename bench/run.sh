@@ -69,20 +69,30 @@ if [ -n "$out" ]; then mkdir -p "$out"; out=$(cd "$out" && pwd); fi
 password=${SKEIN_ADMIN_PASSWORD:-bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}
 export SKEIN_ADMIN_PASSWORD=$password
 
-tmp= pid= url=
+tmp= pid= url= child=
+# Clients run in the background and are waited for, so that SIGTERM or Ctrl-C reach the traps at once.
+run_child() {
+  local rc=0
+  "$@" &
+  child=$!
+  wait "$child" || rc=$?
+  child=
+  return "$rc"
+}
 stop_server() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
+    kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then
       echo "run.sh: server $pid ignored SIGTERM for 30 s; killing it" >&2
-      kill -KILL "$pid"
+      kill -KILL "$pid" 2>/dev/null || true
     fi
     wait "$pid" 2>/dev/null || true
   fi
   pid=
 }
 cleanup() {
+  if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; child=; fi
   stop_server
   if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
   tmp=
@@ -127,12 +137,12 @@ start_server() {  # $1: name for the log and profile files; serves $tmp/data on 
 
 crash_scenario() {  # creates ports, kills the server with SIGKILL, restarts it on the same data and counts
   local state="$tmp/durability.json"
-  python3 "$root/bench/durability.py" create --url "$url" --password "$password" --count "${ports:-300}" \
+  run_child python3 "$root/bench/durability.py" create --url "$url" --password "$password" --count "${ports:-300}" \
     --state "$state" --kill-pid "$pid" || return
   wait "$pid" 2>/dev/null || true
   pid=
   start_server "$1-restarted" || return
-  python3 "$root/bench/durability.py" check --url "$url" --password "$password" --state "$state"
+  run_child python3 "$root/bench/durability.py" check --url "$url" --password "$password" --state "$state"
 }
 
 run_scenario() {  # $1: scenario, $2: run number; runs where errexit is off, so every step checks itself
@@ -143,14 +153,14 @@ run_scenario() {  # $1: scenario, $2: run number; runs where errexit is off, so 
   if [ -n "$out" ]; then json_arg=(--json "$out/$name.json"); fi
   case "$1" in
     ports)
-      python3 "$root/bench/ports.py" --url "$url" --password "$password" --server-pid "$pid" \
+      run_child python3 "$root/bench/ports.py" --url "$url" --password "$password" --server-pid "$pid" \
         --ports "${ports:-2000}" --concurrency "$concurrency" --phases "$phases" --warmup "$warmup" \
         "${keepalive[@]}" "${json_arg[@]}" || status=$? ;;
     perf)
-      python3 "$perf_script" --url "$url" --auth-url "$url/identity/v3" --password "$password" --project admin \
+      run_child python3 "$perf_script" --url "$url" --auth-url "$url/identity/v3" --password "$password" --project admin \
         --ports "${ports:-2000}" --concurrency "$concurrency" || status=$? ;;
     cost)
-      python3 "$root/bench/request_cost.py" --url "$url" --password "$password" --server-pid "$pid" \
+      run_child python3 "$root/bench/request_cost.py" --url "$url" --password "$password" --server-pid "$pid" \
         --requests "${ports:-2000}" || status=$? ;;
     crash)
       crash_scenario "$name" || status=$? ;;
