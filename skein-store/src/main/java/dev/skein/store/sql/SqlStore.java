@@ -35,10 +35,15 @@ public final class SqlStore implements Store {
         this.tables = jdbi.withHandle(SqlStore::tables);
     }
 
-    /** The embedded database in dataDir/skein.mv.db. */
+    /**
+     * The embedded database in dataDir/skein.mv.db. WRITE_DELAY=0 writes every commit to the file before the API
+     * answers: with H2's default delay a killed server lost up to half a second of acknowledged creates, whose
+     * addresses and MACs would then be handed out again while VMs still use them (docs/benchmarks.md).
+     */
     public static SqlStore embedded(Path dataDir) {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("skein")
-                + ";LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+                + ";LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + ";WRITE_DELAY=0";
         return open(url, null, null);
     }
 
