@@ -90,14 +90,14 @@ public final class FirewallDiff {
             if (!NAME.matcher(c.name()).matches()) continue;
             if (want == null) {
                 goneChains.add(c.name());
-                if (!c.fingerprints().isEmpty()) flush.put(c.name(), "chain " + c.name() + " not in plan");
+                if (c.hasRules()) flush.put(c.name(), "chain " + c.name() + " not in plan");
             } else if (!Objects.equals(c.hook(), want.hook())) {
                 recreateChains.add(c.name());
-                if (!c.fingerprints().isEmpty()) flush.put(c.name(), "chain " + c.name() + " has the wrong hook");
-            } else if (!c.fingerprints().equals(want.rules().stream().map(NftState::fingerprint).toList())) {
-                flush.put(c.name(), "rules of " + c.name() + " differ from the plan (" + c.fingerprints().size() + " in kernel, "
+                if (c.hasRules()) flush.put(c.name(), "chain " + c.name() + " has the wrong hook");
+            } else if (!c.sameRules(want.rules())) {
+                flush.put(c.name(), "rules of " + c.name() + " differ from the plan (" + c.size() + " in kernel, "
                         + want.rules().size() + " planned)");
-            } else if (c.setRefs().stream().anyMatch(replacedSets::contains)) {
+            } else if (c.uses(replacedSets)) {
                 flush.put(c.name(), c.name() + " uses a set that is being replaced");
             }
         }
@@ -108,7 +108,6 @@ public final class FirewallDiff {
         for (FirewallPlan.NamedSet want : wantedSets.values()) {
             SetState s = sets.get(want.name());
             Set<String> target = new TreeSet<>(want.elements());
-            target.forEach(FirewallDiff::requireText);
             if (s == null || recreateSets.containsKey(want.name())) {
                 String why = s == null ? "missing" : recreateSets.get(want.name());
                 if (s != null) deleteSets.add(new NftCommand("delete " + kind(s.signature()) + " " + spec + " " + want.name(),
@@ -171,6 +170,7 @@ public final class FirewallDiff {
     }
 
     private static boolean pointsAtAny(String element, Set<String> chains) {
+        if (chains.isEmpty()) return false;
         int colon = element.indexOf(" : ");
         if (colon < 0) return false;
         String[] verdict = element.substring(colon + 3).split(" ");

@@ -40,11 +40,38 @@ public record NftState(Map<String, TableState> tables) {
         }
     }
 
-    /** hook null for a regular chain; fingerprints has "" for a rule without Skein's comment; setRefs names the sets its rules use. */
-    public record ChainState(String name, FirewallPlan.Hook hook, List<String> fingerprints, Set<String> setRefs) {
-        public ChainState {
-            fingerprints = List.copyOf(fingerprints);
-            setRefs = Set.copyOf(setRefs);
+    /**
+     * hook null for a regular chain. A chain read from the kernel has fingerprints ("" for a rule without Skein's
+     * comment) and the sets its rules use; a chain assumed from a realised plan has its rule texts instead, which
+     * compare without hashing every rule of the host on every change.
+     */
+    public record ChainState(String name, FirewallPlan.Hook hook, List<String> rules, List<String> fingerprints, Set<String> kernelSetRefs) {
+        public static ChainState read(String name, FirewallPlan.Hook hook, List<String> fingerprints, Set<String> setRefs) {
+            return new ChainState(name, hook, null, List.copyOf(fingerprints), Set.copyOf(setRefs));
+        }
+
+        public static ChainState assumed(FirewallPlan.Chain chain) {
+            return new ChainState(chain.name(), chain.hook(), chain.rules(), null, null);
+        }
+
+        public boolean hasRules() { return rules != null ? !rules.isEmpty() : !fingerprints.isEmpty(); }
+
+        public int size() { return rules != null ? rules.size() : fingerprints.size(); }
+
+        public boolean sameRules(List<String> planned) {
+            if (rules != null) return rules.equals(planned);
+            if (fingerprints.size() != planned.size()) return false;
+            for (int i = 0; i < planned.size(); i++) if (!fingerprints.get(i).equals(fingerprint(planned.get(i)))) return false;
+            return true;
+        }
+
+        public boolean uses(Set<String> sets) {
+            if (sets.isEmpty()) return false;
+            if (kernelSetRefs != null) return kernelSetRefs.stream().anyMatch(sets::contains);
+            for (String rule : rules) {
+                for (String token : rule.split(" ")) if (token.startsWith("@") && sets.contains(token.substring(1))) return true;
+            }
+            return false;
         }
     }
 
@@ -84,8 +111,7 @@ public record NftState(Map<String, TableState> tables) {
         for (FirewallPlan.Table t : plan.tables()) {
             Map<String, ChainState> chains = new LinkedHashMap<>();
             for (FirewallPlan.Chain c : t.chains()) {
-                chains.put(c.name(), new ChainState(c.name(), c.hook(), c.rules().stream().map(NftState::fingerprint).toList(),
-                        setRefs(c.rules())));
+                chains.put(c.name(), ChainState.assumed(c));
             }
             Map<String, SetState> sets = new LinkedHashMap<>();
             for (FirewallPlan.NamedSet s : t.sets()) {
@@ -94,14 +120,6 @@ public record NftState(Map<String, TableState> tables) {
             tables.put(key(t.family().nft(), t.name()), new TableState(t.family().nft(), t.name(), chains, sets));
         }
         return new NftState(tables);
-    }
-
-    private static Set<String> setRefs(List<String> rules) {
-        Set<String> refs = new TreeSet<>();
-        for (String rule : rules) {
-            for (String token : rule.split(" ")) if (token.startsWith("@")) refs.add(token.substring(1));
-        }
-        return refs;
     }
 
     /**
@@ -132,7 +150,7 @@ public record NftState(Map<String, TableState> tables) {
                                 : null;
                         String chainKey = table + " " + o.path("name").asText();
                         chains.computeIfAbsent(table, x -> new LinkedHashMap<>()).put(o.path("name").asText(),
-                                new ChainState(o.path("name").asText(), hook, List.of(), Set.of()));
+                                ChainState.read(o.path("name").asText(), hook, List.of(), Set.of()));
                         fingerprints.putIfAbsent(chainKey, new ArrayList<>());
                         refs.putIfAbsent(chainKey, new TreeSet<>());
                     }
@@ -151,7 +169,7 @@ public record NftState(Map<String, TableState> tables) {
         Map<String, TableState> tables = new LinkedHashMap<>();
         names.forEach((k, n) -> {
             Map<String, ChainState> withRules = new LinkedHashMap<>();
-            chains.get(k).forEach((name, c) -> withRules.put(name, new ChainState(name, c.hook(),
+            chains.get(k).forEach((name, c) -> withRules.put(name, ChainState.read(name, c.hook(),
                     fingerprints.getOrDefault(k + " " + name, List.of()), refs.getOrDefault(k + " " + name, Set.of()))));
             tables.put(k, new TableState(n[0], n[1], withRules, sets.get(k)));
         });

@@ -98,6 +98,7 @@ public final class FirewallCompiler {
         /** (version, group id) of every remote group a local rule refers to. */
         private final TreeSet<String> remoteSets = new TreeSet<>();
         private final TreeMap<String, Integer> zones = new TreeMap<>();
+        private final Map<String, List<List<String>>> compiledGroups = new HashMap<>();
 
         Run(FirewallIntent intent) { this.intent = intent; }
 
@@ -277,11 +278,20 @@ public final class FirewallCompiler {
                     problems.add("port " + p.id() + ": security group " + id + " is unknown; it allows nothing");
                     continue;
                 }
-                for (FirewallIntent.Rule rule : g.rules()) {
-                    String text = rule(g.id(), rule);
-                    if (text != null) (rule.direction() == Direction.INGRESS ? ingressRules : egressRules).add(text);
-                }
+                List<List<String>> compiled = compiledGroups.computeIfAbsent(id, x -> compileGroup(g));
+                egressRules.addAll(compiled.get(0));
+                ingressRules.addAll(compiled.get(1));
             }
+        }
+
+        /** A group's rules are the same on every port that uses it, so each group is compiled once: [egress, ingress]. */
+        private List<List<String>> compileGroup(FirewallIntent.SecurityGroup g) {
+            List<String> egressRules = new ArrayList<>(), ingressRules = new ArrayList<>();
+            for (FirewallIntent.Rule rule : g.rules()) {
+                String text = rule(g.id(), rule);
+                if (text != null) (rule.direction() == Direction.INGRESS ? ingressRules : egressRules).add(text);
+            }
+            return List.of(egressRules, ingressRules);
         }
 
         /** One nft rule for one security group rule, or null (with a problem noted) if it cannot be expressed. */
