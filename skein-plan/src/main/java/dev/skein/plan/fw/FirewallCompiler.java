@@ -55,6 +55,10 @@ public final class FirewallCompiler {
     public static final String CT_MARK_CHAIN = "ct-mark";
     public static final String ZONE_MAP = "ct-zones";
     public static final String BRIDGE_SET = "ct-bridges";
+    /** Shared tails and heads of the per-port chains, so each port carries only what is its own. */
+    public static final String SPOOF_BASE = "spoof-base";
+    public static final String EGRESS_BASE = "egress-base";
+    public static final String INGRESS_BASE = "ingress-base";
 
     /** Every name carries a hyphen, so no Skein name can ever be read as an nft keyword. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
@@ -63,6 +67,7 @@ public final class FirewallCompiler {
     private static final int ICMP = 1;
     private static final int ICMPV6 = 58;
     private static final IpAddresses.Prefix LINK_LOCAL = IpAddresses.parsePrefix("fe80::/64");
+    private static final String INVALID_DROP = "meta mark & " + hex(MARK_INVALID) + " == " + hex(MARK_INVALID) + " drop";
 
     private FirewallCompiler() {}
 
@@ -200,11 +205,7 @@ public final class FirewallCompiler {
 
         private List<String> spoofRules(String mac, String nd, Sources s) {
             List<String> r = new ArrayList<>();
-            // Servers a VM must not impersonate, whatever address it uses.
-            r.add("ether type ip udp sport 67 drop");
-            r.add("ether type ip6 udp sport 547 drop");
-            r.add("ether type ip6 icmpv6 type nd-router-advert drop");
-            r.add("ether type ip6 icmpv6 type nd-redirect drop");
+            r.add("jump " + SPOOF_BASE);
             // Link-layer address options in neighbour discovery must name the sending MAC.
             for (String m : s.v6().keySet()) {
                 r.add("ether saddr " + m + " icmpv6 type nd-neighbor-solicit @th,192,8 1 @th,208,48 != " + NftText.hexMac(m) + " drop");
@@ -242,32 +243,23 @@ public final class FirewallCompiler {
             return r;
         }
 
+        /**
+         * Conntrack's invalid verdict first, then the groups' rules, then a goto (not a jump) to the shared
+         * allowances, so that their "return" goes straight back to the forward chain and their "drop" ends it.
+         */
         private static List<String> egressRules(Set<String> groupRules) {
             List<String> r = new ArrayList<>();
-            r.add("meta mark & " + hex(MARK_INVALID) + " == " + hex(MARK_INVALID) + " drop");
-            r.add("ether type arp return");
-            r.add("ether type ip udp sport 68 udp dport 67 return");
-            r.add("ether type ip6 udp sport 546 udp dport 547 return");
-            for (String type : List.of("nd-router-solicit", "nd-neighbor-solicit", "nd-neighbor-advert",
-                    "mld-listener-report", "mld-listener-done", "mld2-listener-report")) {
-                r.add("ether type ip6 icmpv6 type " + type + " return");
-            }
+            r.add(INVALID_DROP);
             r.addAll(groupRules);
-            r.add("drop");
+            r.add("goto " + EGRESS_BASE);
             return r;
         }
 
         private static List<String> ingressRules(Set<String> groupRules) {
             List<String> r = new ArrayList<>();
-            r.add("meta mark & " + hex(MARK_INVALID) + " == " + hex(MARK_INVALID) + " drop");
-            r.add("ether type arp accept");
-            r.add("ether type ip udp sport 67 udp dport 68 accept");
-            r.add("ether type ip6 udp sport 547 udp dport 546 accept");
-            for (String type : List.of("nd-router-advert", "nd-neighbor-solicit", "nd-neighbor-advert", "mld-listener-query")) {
-                r.add("ether type ip6 icmpv6 type " + type + " accept");
-            }
+            r.add(INVALID_DROP);
             r.addAll(groupRules);
-            r.add("drop");
+            r.add("goto " + INGRESS_BASE);
             return r;
         }
 
@@ -381,6 +373,7 @@ public final class FirewallCompiler {
                     "meta mark & " + hex(MARK_ESTABLISHED) + " == " + hex(MARK_ESTABLISHED) + " accept",
                     "iifname vmap @" + EGRESS_MAP,
                     "oifname vmap @" + INGRESS_MAP)));
+            chains.addAll(sharedChains());
             chains.addAll(portChains);
             return new Table(Family.BRIDGE, TABLE, sets, chains);
         }
@@ -413,6 +406,33 @@ public final class FirewallCompiler {
         }
     }
 
+    /** What every filtered port may always send and receive, and the servers no VM may impersonate. */
+    private static List<Chain> sharedChains() {
+        List<String> spoof = List.of(
+                "ether type ip udp sport 67 drop",
+                "ether type ip6 udp sport 547 drop",
+                "ether type ip6 icmpv6 type nd-router-advert drop",
+                "ether type ip6 icmpv6 type nd-redirect drop");
+        List<String> egress = new ArrayList<>(List.of(
+                "ether type arp return",
+                "ether type ip udp sport 68 udp dport 67 return",
+                "ether type ip6 udp sport 546 udp dport 547 return"));
+        for (String type : List.of("nd-router-solicit", "nd-neighbor-solicit", "nd-neighbor-advert",
+                "mld-listener-report", "mld-listener-done", "mld2-listener-report")) {
+            egress.add("ether type ip6 icmpv6 type " + type + " return");
+        }
+        egress.add("drop");
+        List<String> ingress = new ArrayList<>(List.of(
+                "ether type arp accept",
+                "ether type ip udp sport 67 udp dport 68 accept",
+                "ether type ip6 udp sport 547 udp dport 546 accept"));
+        for (String type : List.of("nd-router-advert", "nd-neighbor-solicit", "nd-neighbor-advert", "mld-listener-query")) {
+            ingress.add("ether type ip6 icmpv6 type " + type + " accept");
+        }
+        ingress.add("drop");
+        return List.of(new Chain(SPOOF_BASE, null, spoof), new Chain(EGRESS_BASE, null, egress), new Chain(INGRESS_BASE, null, ingress));
+    }
+
     /**
      * Sorted, without duplicates and without entries that another entry covers: an nft interval set refuses
      * overlapping elements.
@@ -430,6 +450,7 @@ public final class FirewallCompiler {
     }
 
     private static String hex(int value) { return String.format("0x%08x", value); }
+
 
     private static Map<String, Integer> protocols() {
         Map<String, Integer> m = new HashMap<>();

@@ -52,17 +52,18 @@ class FirewallCompilerTest {
         return plan.table(family, FirewallCompiler.TABLE).sets().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** The security-group part of a port's ingress (or egress) chain: what follows the fixed allowances, before the final drop. */
-    static List<String> groupRules(FirewallPlan plan, String chainName, int fixed) {
+    /** The security-group part of a port's ingress (or egress) chain: between the invalid-state drop and the goto to the shared tail. */
+    static List<String> groupRules(FirewallPlan plan, String chainName) {
         List<String> rules = chain(plan, chainName).rules();
-        assertEquals("drop", rules.getLast());
-        return rules.subList(fixed, rules.size() - 1);
+        assertEquals("meta mark & 0x40000000 == 0x40000000 drop", rules.getFirst(), "conntrack's invalid verdict drops first");
+        assertTrue(rules.getLast().equals("goto " + FirewallCompiler.EGRESS_BASE) || rules.getLast().equals("goto " + FirewallCompiler.INGRESS_BASE));
+        return rules.subList(1, rules.size() - 1);
     }
 
     static List<String> ingressOf(Rule... rules) {
         FirewallPlan plan = compile(List.of(port(P1, MAC1, List.of("192.0.2.10"), List.of(SG))),
                 List.of(new SecurityGroup(SG, List.of(rules))), Map.of());
-        return groupRules(plan, FirewallCompiler.ingressChain(P1), 8);
+        return groupRules(plan, FirewallCompiler.ingressChain(P1));
     }
 
     @Test
@@ -107,11 +108,12 @@ class FirewallCompilerTest {
                 new Rule(Direction.EGRESS, "IPv4", "tcp", 80, 80, "198.51.100.0/24", null),
                 new Rule(Direction.EGRESS, "IPv6", null, null, null, null, null)))), Map.of());
         assertEquals(List.of("ether type ip ip daddr 198.51.100.0/24 tcp dport 80 return", "ether type ip6 return"),
-                groupRules(plan, FirewallCompiler.egressChain(P1), 10));
-        List<String> egress = chain(plan, FirewallCompiler.egressChain(P1)).rules();
-        assertEquals("meta mark & 0x40000000 == 0x40000000 drop", egress.getFirst(), "conntrack's invalid verdict drops first");
-        assertTrue(egress.contains("ether type ip udp sport 68 udp dport 67 return"), "DHCP requests always leave");
-        assertEquals(List.of(), groupRules(plan, FirewallCompiler.ingressChain(P1), 8), "no ingress rule: ingress is denied");
+                groupRules(plan, FirewallCompiler.egressChain(P1)));
+        assertEquals("goto " + FirewallCompiler.EGRESS_BASE, chain(plan, FirewallCompiler.egressChain(P1)).rules().getLast());
+        List<String> shared = chain(plan, FirewallCompiler.EGRESS_BASE).rules();
+        assertTrue(shared.contains("ether type ip udp sport 68 udp dport 67 return"), "DHCP requests always leave");
+        assertEquals("drop", shared.getLast(), "anything else is dropped");
+        assertEquals(List.of(), groupRules(plan, FirewallCompiler.ingressChain(P1)), "no ingress rule: ingress is denied");
     }
 
     @Test
@@ -124,7 +126,7 @@ class FirewallCompilerTest {
                         in("IPv4", "icmp", 300, null, null),
                         in("IPv5", null, null, null, null),
                         in("IPv4", "tcp", 22, 22, "192.0.2.0/24")))), Map.of());
-        assertEquals(List.of("ether type ip ip saddr 192.0.2.0/24 tcp dport 22 accept"), groupRules(plan, FirewallCompiler.ingressChain(P1), 8));
+        assertEquals(List.of("ether type ip ip saddr 192.0.2.0/24 tcp dport 22 accept"), groupRules(plan, FirewallCompiler.ingressChain(P1)));
         assertEquals(6, plan.problems().size(), plan.problems().toString());
         assertTrue(plan.problems().stream().anyMatch(p -> p.contains("missing-group is unknown; it allows nothing")));
     }
@@ -140,7 +142,7 @@ class FirewallCompilerTest {
 
         String set = "rg4-" + OTHER;
         for (String p : List.of(P1, P2)) {
-            assertEquals(List.of("ether type ip ip saddr @" + set + " tcp dport 22 accept"), groupRules(plan, FirewallCompiler.ingressChain(p), 8));
+            assertEquals(List.of("ether type ip ip saddr @" + set + " tcp dport 22 accept"), groupRules(plan, FirewallCompiler.ingressChain(p)));
         }
         NamedSet s = set(plan, Family.BRIDGE, set);
         assertEquals(SetKind.IPV4_ADDRESSES, s.kind());
@@ -159,10 +161,7 @@ class FirewallCompilerTest {
                 List.of(), Map.of());
         String nd = FirewallCompiler.neighbourChain(P1);
         assertEquals(List.of(
-                "ether type ip udp sport 67 drop",
-                "ether type ip6 udp sport 547 drop",
-                "ether type ip6 icmpv6 type nd-router-advert drop",
-                "ether type ip6 icmpv6 type nd-redirect drop",
+                "jump spoof-base",
                 "ether saddr fa:16:3e:00:00:11 icmpv6 type nd-neighbor-solicit @th,192,8 1 @th,208,48 != 0xfa163e000011 drop",
                 "ether saddr fa:16:3e:00:00:11 icmpv6 type nd-neighbor-advert @th,192,8 2 @th,208,48 != 0xfa163e000011 drop",
                 "ether saddr fa:16:3e:00:00:99 icmpv6 type nd-neighbor-solicit @th,192,8 1 @th,208,48 != 0xfa163e000099 drop",
@@ -188,7 +187,13 @@ class FirewallCompilerTest {
                 "@th,64,128 0xfe80000000000000f8163efffe000011 return",
                 "@th,64,128 0xfe80000000000000f8163efffe000099 return",
                 "drop"), chain(plan, nd).rules(), "neighbour advertisements only for the port's own IPv6 addresses");
-        List<String> ingress = chain(plan, FirewallCompiler.ingressChain(P1)).rules();
+        assertEquals(List.of(
+                "ether type ip udp sport 67 drop",
+                "ether type ip6 udp sport 547 drop",
+                "ether type ip6 icmpv6 type nd-router-advert drop",
+                "ether type ip6 icmpv6 type nd-redirect drop"), chain(plan, FirewallCompiler.SPOOF_BASE).rules(),
+                "no VM may answer as a DHCP server or a router");
+        List<String> ingress = chain(plan, FirewallCompiler.INGRESS_BASE).rules();
         assertTrue(ingress.contains("ether type arp accept"));
         assertTrue(ingress.contains("ether type ip udp sport 67 udp dport 68 accept"), "DHCP replies reach the VM");
     }
@@ -230,7 +235,9 @@ class FirewallCompilerTest {
         FirewallPlan plan = compile(List.of(open), List.of(new SecurityGroup(SG, List.of(in("IPv4", null, null, null, null)))), Map.of());
         for (FirewallPlan.Table t : plan.tables()) {
             for (NamedSet s : t.sets()) assertEquals(List.of(), s.elements(), s.name());
-            for (Chain c : t.chains()) assertTrue(c.hook() != null, "only the base chains remain: " + c.name());
+            for (Chain c : t.chains()) {
+                assertTrue(c.hook() != null || c.name().endsWith("-base"), "only the base and shared chains remain: " + c.name());
+            }
         }
         assertEquals(List.of(), plan.problems());
     }
