@@ -1,6 +1,8 @@
 package dev.skein.agent.fw;
 
 import dev.skein.agent.CommandRunner;
+import dev.skein.ipam.Eui64;
+import dev.skein.ipam.IpAddresses;
 import dev.skein.plan.DeviceNames;
 import dev.skein.plan.fw.FirewallCompiler;
 import dev.skein.plan.fw.FirewallIntent;
@@ -8,10 +10,12 @@ import dev.skein.plan.fw.FirewallIntent.Direction;
 import dev.skein.plan.fw.FirewallPlan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import inet.ipaddr.IPAddressString;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -196,6 +200,51 @@ class FirewallDataplaneTest {
         StringBuilder out = new StringBuilder();
         for (String octet : ip.split("\\.")) out.append(String.format("%02x", Integer.parseInt(octet)));
         return out.toString();
+    }
+
+    @Test
+    void forgedNeighbourAdvertsRouterAdvertsAndDhcpOffersFromAVmAreDropped() throws Exception {
+        String vm1 = vm(P1, "192.0.2.10/24", "2001:db8::10/64"), vm2 = vm(P2, "192.0.2.11/24", "2001:db8::11/64");
+        String vm3 = vm(P3, "192.0.2.12/24", "2001:db8::12/64");
+        // Controls: without the firewall each forgery works, so the checks below can fail.
+        assertTrue(forgedAdvertPoisons(vm1, vm3, "2001:db8::11", mac(P1)), "advert for vm2's address");
+        assertTrue(forgedAdvertPoisons(vm1, vm3, "2001:db8::10", mac(P2)), "advert for its own address naming vm2's MAC");
+        assertTrue(routerAdvertTaken(vm1, vm3));
+        assertTrue(lab.udpDelivered(vm1, vm2, "192.0.2.11", 67, 68), "DHCP server reply");
+        lab.run("ip", "-n", vm3, "neigh", "flush", "all");
+        lab.run("ip", "-n", vm3, "-6", "route", "del", "default");
+        ok(realiser().reconcile(plan(port(P1, List.of("192.0.2.10", "2001:db8::10"), List.of(OPEN)),
+                unfiltered(P2, "192.0.2.11"), unfiltered(P3, "192.0.2.12"))));
+
+        assertFalse(forgedAdvertPoisons(vm1, vm3, "2001:db8::11", mac(P1)), "advert for another port's address");
+        assertFalse(forgedAdvertPoisons(vm1, vm3, "2001:db8::10", mac(P2)), "target link-layer address that is not the sender's");
+        assertTrue(forgedAdvertPoisons(vm1, vm3, "2001:db8::10", mac(P1)), "an honest advert passes");
+        assertFalse(routerAdvertTaken(vm1, vm3), "router advertisement from a VM");
+        assertFalse(lab.udpDelivered(vm1, vm2, "192.0.2.11", 67, 68), "DHCP server reply from a VM");
+        assertTrue(lab.udpDelivered(vm1, vm2, "192.0.2.11", 1067, 68), "the same datagram from another port passes");
+    }
+
+    static String linkLocal(String mac) {
+        return IpAddresses.format(6, Eui64.address(IpAddresses.parsePrefix("fe80::/64"), mac));
+    }
+
+    static String hex6(String address) {
+        return HexFormat.of().formatHex(new IPAddressString(address).getAddress().getBytes());
+    }
+
+    /** vm3 learns target, then vm1 advertises target at lladdr with the override flag; true if vm3 now has lladdr for it. */
+    boolean forgedAdvertPoisons(String vm1, String vm3, String target, String lladdr) {
+        assertTrue(lab.reaches(vm3, target));
+        lab.sendIcmp6(vm1, mac(P1), mac(P3), linkLocal(mac(P1)), "2001:db8::12", 136,
+                "20000000" + hex6(target) + "0201" + lladdr.replace(":", ""));
+        return lab.run("ip", "-n", vm3, "neigh", "show", target).contains(lladdr);
+    }
+
+    /** vm1 advertises itself as a default router to all nodes; true if vm3 installed the route. */
+    boolean routerAdvertTaken(String vm1, String vm3) throws InterruptedException {
+        lab.sendIcmp6(vm1, mac(P1), "33:33:00:00:00:01", linkLocal(mac(P1)), "ff02::1", 134, "40000708" + "00000000" + "00000000");
+        Thread.sleep(200);
+        return lab.run("ip", "-n", vm3, "-6", "route", "show", "default").contains("via");
     }
 
     @Test

@@ -121,6 +121,53 @@ final class FwLab implements AutoCloseable {
                 """, hexFrame);
     }
 
+    /**
+     * Sends three ICMPv6 messages (type, code 0, body given in hex after the checksum) in Ethernet frames from
+     * srcMac to dstMac, with hop limit 255 as neighbour discovery requires; the checksum is computed here.
+     */
+    void sendIcmp6(String ns, String srcMac, String dstMac, String src, String dst, int type, String bodyHex) {
+        run("ip", "netns", "exec", ns, PYTHON, "-c", """
+                import ipaddress, socket, struct, sys
+                smac, dmac, src, dst, typ, body = sys.argv[1:7]
+                s6, d6 = ipaddress.IPv6Address(src).packed, ipaddress.IPv6Address(dst).packed
+                msg = bytes([int(typ), 0, 0, 0]) + bytes.fromhex(body)
+                pseudo = s6 + d6 + struct.pack("!I3xB", len(msg), 58) + msg
+                if len(pseudo) % 2: pseudo += bytes(1)
+                total = sum(struct.unpack("!%dH" % (len(pseudo) // 2), pseudo))
+                while total >> 16: total = (total & 0xffff) + (total >> 16)
+                msg = msg[:2] + struct.pack("!H", ~total & 0xffff) + msg[4:]
+                ip6 = struct.pack("!IHBB", 0x60000000, len(msg), 58, 255) + s6 + d6
+                frame = bytes.fromhex(dmac.replace(":", "")) + bytes.fromhex(smac.replace(":", "")) + bytes.fromhex("86dd") + ip6 + msg
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(("eth0", 0))
+                for _ in range(3): s.send(frame)
+                """, srcMac, dstMac, src, dst, String.valueOf(type), bodyHex);
+    }
+
+    /** True when a UDP datagram sent from fromNs (source port sport) to address:dport arrives at a listener in toNs. */
+    boolean udpDelivered(String fromNs, String toNs, String address, int sport, int dport) {
+        Process listener = start(List.of("ip", "netns", "exec", toNs, PYTHON, "-c", """
+                import socket, sys
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); s.settimeout(1.5)
+                print("ready", flush=True)
+                try:
+                    s.recv(100); print("got", flush=True)
+                except socket.timeout:
+                    pass
+                """, String.valueOf(dport)));
+        try {
+            byte[] ready = listener.getInputStream().readNBytes(6);
+            if (!new String(ready).startsWith("ready")) throw new IllegalStateException("UDP listener in " + toNs + " did not start");
+            run("ip", "netns", "exec", fromNs, PYTHON, "-c", """
+                    import socket, sys
+                    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("", int(sys.argv[2])))
+                    for _ in range(3): s.sendto(b"offer", (sys.argv[1], int(sys.argv[3])))
+                    """, address, String.valueOf(sport), String.valueOf(dport));
+            return new String(listener.getInputStream().readAllBytes()).contains("got");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Process start(List<String> argv) {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
