@@ -145,6 +145,10 @@ public final class FirewallDiff {
                 String decl = want.hook() == null ? "" : " { " + want.hook().declaration() + " }";
                 addChains.add(new NftCommand("add chain " + spec + " " + want.name() + decl,
                         want.name() + (c == null ? " missing" : " recreated")));
+                if (c == null) {
+                    // "add chain" succeeds on an existing chain, so the rules must not land on top of old ones.
+                    addChains.add(new NftCommand("flush chain " + spec + " " + want.name(), "start " + want.name() + " empty"));
+                }
                 rules(spec, want);
             } else if (flush.containsKey(want.name())) {
                 rules(spec, want);

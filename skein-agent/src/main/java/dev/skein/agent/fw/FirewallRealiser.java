@@ -3,6 +3,7 @@ package dev.skein.agent.fw;
 import dev.skein.agent.CommandRunner;
 import dev.skein.plan.fw.FirewallPlan;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,31 +37,35 @@ public final class FirewallRealiser {
     public synchronized FirewallReport reconcile(FirewallPlan plan) {
         List<String> notes = planNotes(plan);
         List<String> errors = new ArrayList<>();
-        bridgeConntrack(notes, errors);
-        NftState state;
+        List<NftCommand> commands = List.of();
+        realised = null;
         try {
-            state = read(plan);
-        } catch (IllegalStateException e) {
-            realised = null;
+            bridgeConntrack(notes, errors);
+            commands = FirewallDiff.compute(plan, read(plan));
+            String failure = apply(commands);
+            if (failure == null) realised = plan;
+            else errors.add(failure);
+        } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
             errors.add(e.getMessage());
-            return new FirewallReport(FirewallReport.Mode.FULL, List.of(), notes, errors);
         }
-        List<NftCommand> commands = FirewallDiff.compute(plan, state);
-        String failure = apply(commands);
-        if (failure != null) errors.add(failure);
-        realised = failure == null && errors.isEmpty() ? plan : null;
         return new FirewallReport(FirewallReport.Mode.FULL, commands, notes, errors);
     }
 
     public synchronized FirewallReport update(FirewallPlan plan) {
         if (realised == null) return reconcile(plan);
-        List<NftCommand> commands = FirewallDiff.compute(plan, NftState.assumed(realised));
-        String failure = apply(commands);
+        String failure;
+        List<NftCommand> commands;
+        try {
+            commands = FirewallDiff.compute(plan, NftState.assumed(realised));
+            failure = apply(commands);
+        } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            commands = List.of();
+            failure = e.getMessage();
+        }
         if (failure == null) {
             realised = plan;
             return new FirewallReport(FirewallReport.Mode.INCREMENTAL, commands, planNotes(plan), List.of());
         }
-        realised = null;
         FirewallReport full = reconcile(plan);
         List<String> notes = new ArrayList<>(full.notes());
         notes.add("the incremental change was refused (" + failure + "); reconciled from the kernel's state instead");

@@ -173,7 +173,13 @@ class FirewallRealiserTest {
                 "add element bridge skein port-egress { \"" + TAP3 + "\" : jump eg-" + P3 + " }",
                 "add element bridge skein port-ingress { \"" + TAP3 + "\" : jump ig-" + P3 + " }"),
                 lines.stream().filter(l -> l.startsWith("add element")).toList());
-        assertTrue(lines.stream().allMatch(l -> l.startsWith("add chain") || l.startsWith("add element")
+        assertEquals(List.of(
+                "flush chain bridge skein as-" + P3,
+                "flush chain bridge skein nd-" + P3,
+                "flush chain bridge skein eg-" + P3,
+                "flush chain bridge skein ig-" + P3), lines.stream().filter(l -> l.startsWith("flush chain")).toList(),
+                "a chain that appeared meanwhile does not keep old rules");
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("add chain") || l.startsWith("flush chain") || l.startsWith("add element")
                 || l.matches("add rule bridge skein (as|nd|eg|ig)-" + P3 + " .*")), lines.toString());
 
         nft.calls.clear();
@@ -225,6 +231,22 @@ class FirewallRealiserTest {
         assertTrue(nft.calls.stream().anyMatch(c -> c.argv().equals(List.of("ip", "netns", "exec", "skt-h1", "sysctl", "-q", "-w",
                 "net.bridge.bridge-nf-call-iptables=1"))));
         assertTrue(nft.calls.stream().allMatch(c -> c.argv().subList(0, 4).equals(List.of("ip", "netns", "exec", "skt-h1"))));
+    }
+
+    @Test
+    void toolFailuresBecomeErrorsInTheReport() {
+        CommandRunner noNft = (argv, stdin) -> {
+            if (argv.contains("sysctl")) return new CommandRunner.Result(0, "1\n", "");
+            throw new java.io.UncheckedIOException("cannot start nft", new java.io.IOException("No such file"));
+        };
+        FirewallReport missing = new FirewallRealiser(noNft, Nft.host()).update(plan());
+        assertFalse(missing.succeeded());
+        assertEquals(List.of("cannot start nft"), missing.errors());
+
+        CommandRunner refusing = (argv, stdin) -> argv.contains("sysctl") ? new CommandRunner.Result(0, "1\n", "")
+                : new CommandRunner.Result(1, "", "Error: Operation not permitted");
+        FirewallReport denied = new FirewallRealiser(refusing, Nft.host()).reconcile(plan());
+        assertTrue(denied.errors().getFirst().contains("Operation not permitted"), denied.errors().toString());
     }
 
     @Test
