@@ -1,22 +1,25 @@
 package dev.skein.agent.fw;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skein.plan.fw.FirewallPlan;
 import dev.skein.plan.fw.NftText;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Skein's nftables tables as the diff compares them: per table its chains (hook, and per rule the fingerprint
@@ -124,56 +127,106 @@ public record NftState(Map<String, TableState> tables) {
 
     /**
      * Parses the output of {@code nft -j list table ...}, one JSON document per table (several may follow each
-     * other in one string). Only tables present in the documents appear in the state.
+     * other in one string). Only tables present in the documents appear in the state. Rules are streamed, not
+     * built into trees: a host with 1000 ports lists some 40,000 of them.
      */
     public static NftState parse(List<String> documents) {
-        Map<String, Map<String, ChainState>> chains = new LinkedHashMap<>();
+        Map<String, Map<String, FirewallPlan.Hook>> chains = new LinkedHashMap<>();
         Map<String, Map<String, SetState>> sets = new LinkedHashMap<>();
         Map<String, String[]> names = new LinkedHashMap<>();
         Map<String, List<String>> fingerprints = new LinkedHashMap<>();
         Map<String, Set<String>> refs = new LinkedHashMap<>();
         for (String document : documents) {
-            for (JsonNode item : items(document)) {
-                Map.Entry<String, JsonNode> only = item.fields().next();
-                JsonNode o = only.getValue();
+            read(document, rule -> {
+                String chainKey = key(rule.family(), rule.table()) + " " + rule.chain();
+                fingerprints.computeIfAbsent(chainKey, x -> new ArrayList<>())
+                        .add(rule.comment().startsWith(FINGERPRINT_PREFIX) ? rule.comment() : "");
+                refs.computeIfAbsent(chainKey, x -> new TreeSet<>()).addAll(rule.setRefs());
+            }, (kind, o) -> {
                 String table = key(o.path("family").asText(), o.path("table").asText());
-                switch (only.getKey()) {
+                switch (kind) {
                     case "table" -> {
                         String k = key(o.path("family").asText(), o.path("name").asText());
                         names.put(k, new String[] {o.path("family").asText(), o.path("name").asText()});
                         chains.computeIfAbsent(k, x -> new LinkedHashMap<>());
                         sets.computeIfAbsent(k, x -> new LinkedHashMap<>());
                     }
-                    case "chain" -> {
-                        FirewallPlan.Hook hook = o.has("hook")
-                                ? new FirewallPlan.Hook(o.path("type").asText(), o.path("hook").asText(), o.path("prio").asInt(), o.path("policy").asText())
-                                : null;
-                        String chainKey = table + " " + o.path("name").asText();
-                        chains.computeIfAbsent(table, x -> new LinkedHashMap<>()).put(o.path("name").asText(),
-                                ChainState.read(o.path("name").asText(), hook, List.of(), Set.of()));
-                        fingerprints.putIfAbsent(chainKey, new ArrayList<>());
-                        refs.putIfAbsent(chainKey, new TreeSet<>());
-                    }
-                    case "rule" -> {
-                        String chainKey = table + " " + o.path("chain").asText();
-                        String comment = o.path("comment").asText("");
-                        fingerprints.computeIfAbsent(chainKey, x -> new ArrayList<>()).add(comment.startsWith(FINGERPRINT_PREFIX) ? comment : "");
-                        collectRefs(o.path("expr"), refs.computeIfAbsent(chainKey, x -> new TreeSet<>()));
-                    }
+                    case "chain" -> chains.computeIfAbsent(table, x -> new LinkedHashMap<>()).put(o.path("name").asText(),
+                            o.has("hook") ? new FirewallPlan.Hook(o.path("type").asText(), o.path("hook").asText(),
+                                    o.path("prio").asInt(), o.path("policy").asText()) : null);
                     case "set", "map" -> sets.computeIfAbsent(table, x -> new LinkedHashMap<>())
-                            .put(o.path("name").asText(), set(only.getKey().equals("map"), o));
+                            .put(o.path("name").asText(), set(kind.equals("map"), o));
                     default -> { }
                 }
-            }
+            });
         }
         Map<String, TableState> tables = new LinkedHashMap<>();
         names.forEach((k, n) -> {
             Map<String, ChainState> withRules = new LinkedHashMap<>();
-            chains.get(k).forEach((name, c) -> withRules.put(name, ChainState.read(name, c.hook(),
+            chains.get(k).forEach((name, hook) -> withRules.put(name, ChainState.read(name, hook,
                     fingerprints.getOrDefault(k + " " + name, List.of()), refs.getOrDefault(k + " " + name, Set.of()))));
             tables.put(k, new TableState(n[0], n[1], withRules, sets.get(k)));
         });
         return new NftState(tables);
+    }
+
+    /** What the diff needs of one listed rule. */
+    private record RuleItem(String family, String table, String chain, String comment, Set<String> setRefs) {}
+
+    /** Walks the items of one or more concatenated {"nftables": [...]} documents: rules streamed, the rest as trees. */
+    private static void read(String text, Consumer<RuleItem> rules, BiConsumer<String, JsonNode> others) {
+        try (JsonParser p = JSON.createParser(text)) {
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                boolean found = false;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (!field.equals("nftables") || value != JsonToken.START_ARRAY) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    found = true;
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String kind = p.currentName();
+                            if (p.nextToken() != JsonToken.START_OBJECT) p.skipChildren();
+                            else if (kind.equals("rule")) rules.accept(rule(p));
+                            else others.accept(kind, p.readValueAsTree());
+                        }
+                    }
+                }
+                if (!found) throw new IllegalArgumentException("expected {\"nftables\": [...]} from nft -j");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable nft JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static RuleItem rule(JsonParser p) throws IOException {
+        String family = "", table = "", chain = "", comment = "";
+        Set<String> refs = new TreeSet<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "family" -> family = p.getText();
+                case "table" -> table = p.getText();
+                case "chain" -> chain = p.getText();
+                case "comment" -> comment = p.getText();
+                case "expr" -> {
+                    if (value.isStructStart()) {
+                        for (int depth = 1; depth > 0; ) {
+                            JsonToken t = p.nextToken();
+                            if (t.isStructStart()) depth++;
+                            else if (t.isStructEnd()) depth--;
+                            else if (t == JsonToken.VALUE_STRING && p.getText().startsWith("@")) refs.add(p.getText().substring(1));
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new RuleItem(family, table, chain, comment, refs);
     }
 
     private static SetState set(boolean map, JsonNode o) {
@@ -221,30 +274,5 @@ public record NftState(Map<String, TableState> tables) {
             case "accept", "drop", "return", "continue" -> verdict.getKey();
             default -> null;
         };
-    }
-
-    private static void collectRefs(JsonNode node, Set<String> into) {
-        if (node.isTextual() && node.asText().startsWith("@")) into.add(node.asText().substring(1));
-        for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) collectRefs(it.next(), into);
-    }
-
-    /** The objects of one or more concatenated {"nftables": [...]} documents. */
-    private static List<JsonNode> items(String text) {
-        List<JsonNode> out = new ArrayList<>();
-        try {
-            var parser = JSON.getFactory().createParser(text);
-            Iterator<JsonNode> docs = JSON.readValues(parser, JsonNode.class);
-            while (docs.hasNext()) {
-                JsonNode doc = docs.next();
-                JsonNode list = doc.path("nftables");
-                if (!list.isArray()) throw new IllegalArgumentException("expected {\"nftables\": [...]} from nft -j");
-                for (JsonNode item : list) if (item.isObject() && item.size() == 1) out.add(item);
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("unreadable nft JSON: " + e.getOriginalMessage(), e);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("unreadable nft JSON", e);
-        }
-        return out;
     }
 }
