@@ -120,10 +120,10 @@ class FirewallDataplaneTest {
 
     @Test
     void securityGroupLetsInExactlyWhatItAllowsAndRepliesToEgressPass() {
-        String vm1 = vm(P1, "192.0.2.10/24"), vm2 = vm(P2, "192.0.2.11/24"), vm3 = vm(P3, "192.0.2.20/24");
+        String vm1 = vm(P1, "192.0.2.10/24", "2001:db8::10/64"), vm2 = vm(P2, "192.0.2.11/24"), vm3 = vm(P3, "192.0.2.20/24", "2001:db8::20/64");
         lab.listen(vm1, 22, 80);
         lab.listen(vm3, 80);
-        ok(realiser().reconcile(plan(port(P1, List.of("192.0.2.10"), List.of(WEB)),
+        ok(realiser().reconcile(plan(port(P1, List.of("192.0.2.10", "2001:db8::10"), List.of(WEB)),
                 unfiltered(P2, "192.0.2.11"), unfiltered(P3, "192.0.2.20"))));
 
         assertTrue(lab.connects(vm2, "192.0.2.10", 22), "tcp/22 from inside 192.0.2.0/28");
@@ -133,6 +133,8 @@ class FirewallDataplaneTest {
         assertFalse(lab.connects(vm3, "192.0.2.10", 22), "tcp/22 from outside the prefix");
         assertTrue(lab.reaches(vm1, "192.0.2.20"), "vm1's own echo requests get their replies");
         assertTrue(lab.connects(vm1, "192.0.2.20", 80), "vm1's own connection gets its SYN-ACK");
+        assertTrue(lab.connects(vm1, "2001:db8::20", 80), "and so does its own IPv6 connection");
+        assertFalse(lab.connects(vm3, "2001:db8::10", 80), "while IPv6 towards vm1 is not allowed at all");
     }
 
     @Test
