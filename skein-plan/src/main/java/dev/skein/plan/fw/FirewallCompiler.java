@@ -35,7 +35,8 @@ import java.util.zip.CRC32;
  * chain accepts established traffic on the mark and otherwise runs the egress chain of the ingoing port and the
  * ingress chain of the outgoing port. Both dispatches are verdict-map lookups by interface name, so the cost per
  * packet does not depend on how many ports the host has. A port without port security is in no map and so is
- * not filtered at all.
+ * not filtered at all. What every port shares (the allowances for ARP, DHCP and neighbour discovery, the ban on
+ * answering as a DHCP server or router) lives once in shared chains that the port chains jump or go to.
  *
  * <p>Remote groups become one named set of member addresses per (group, IP version) and one rule that matches
  * it; membership changes are element changes, never rule changes.
