@@ -59,13 +59,13 @@ public final class PortService {
     }
 
     public Port create(RequestContext ctx, Map<String, Object> body) {
-        return store.write(tx -> create(tx, ctx, body));
+        return store.write(tx -> planned(tx, null, create(tx, ctx, body)));
     }
 
     public List<Port> createBulk(RequestContext ctx, List<Map<String, Object>> bodies) {
         return store.write(tx -> {
             List<Port> out = new ArrayList<>(bodies.size());
-            for (Map<String, Object> b : bodies) out.add(create(tx, ctx, b));
+            for (Map<String, Object> b : bodies) out.add(planned(tx, null, create(tx, ctx, b)));
             return out;
         });
     }
@@ -152,6 +152,8 @@ public final class PortService {
                     a.text("device_owner", p.deviceOwner(), StandardAttributes.MAX_NAME),
                     a.text("binding:host_id", p.hostId(), StandardAttributes.MAX_NAME), vnicType(a, p.vnicType()),
                     pairs, portSecurity, groups, p.status(), p.tags(), p.createdAt(), now(), p.revision() + 1);
+            // Only the agent of the new host can say the port is up there.
+            if (!u.hostId().equals(p.hostId())) u = u.withStatus("DOWN");
             if (!tx.ports().tryUpdate(u)) throw macInUse(net.id(), mac);
 
             List<Subnet> subnets = tx.subnets().onNetwork(p.networkId());
@@ -168,9 +170,9 @@ public final class PortService {
                 List<FixedIp> added = allocateRequested(tx, u, subnets, fresh, netOwner, kept);
                 List<FixedIp> all = new ArrayList<>(kept);
                 all.addAll(added);
-                return u.withFixedIps(all);
+                return planned(tx, p, u.withFixedIps(all));
             }
-            return u;
+            return planned(tx, p, u);
         });
     }
 
@@ -181,6 +183,7 @@ public final class PortService {
             StandardAttributes.checkRevision(ifRevision, p.revision());
             tx.ipAllocations().releaseAll(id);
             tx.ports().delete(id);
+            PlanChanges.port(tx, p, null);
             return null;
         });
     }
@@ -195,6 +198,12 @@ public final class PortService {
             tx.ports().tryUpdate(u);
             return withIps(tx, u);
         });
+    }
+
+    /** The port after a write, once the hosts whose plans the write changes are known to the transaction. */
+    private static Port planned(Tx tx, Port before, Port after) {
+        PlanChanges.port(tx, before, after);
+        return after;
     }
 
     private Port insertWithMac(Tx tx, Port port, String requestedMac) {
