@@ -21,6 +21,9 @@ public final class SkeinConfig {
     public Database database = new Database();
     public Identity identity = new Identity();
     public Network network = new Network();
+    public Agents agents = new Agents();
+    public Bus bus = new Bus();
+    public LocalAgent localAgent = new LocalAgent();
 
     public static final class Database {
         /** A JDBC URL; empty means the embedded database in the data directory. */
@@ -53,6 +56,27 @@ public final class SkeinConfig {
         @JsonProperty("vxlan_vni_ranges")
         public List<String> vxlanVniRanges = new ArrayList<>(List.of("1:65535"));
         public int globalPhysnetMtu = 1500;
+    }
+
+    public static final class Agents {
+        /** Seconds without a heartbeat after which an agent is shown as not alive (Neutron's default). */
+        public long agentDownTime = 75;
+    }
+
+    public static final class Bus {
+        /** amqp://user:password@host:port/vhost of RabbitMQ; empty means the in-process bus (all-in-one only). */
+        public String amqpUrl;
+    }
+
+    /** The agent all-in-one runs in its own process for the local host. */
+    public static final class LocalAgent {
+        public boolean enabled = true;
+        /** Defaults to the machine's host name. */
+        public String host;
+        public String localIp = "127.0.0.1";
+        public java.util.Map<String, String> bridgeMappings = new java.util.LinkedHashMap<>();
+        public String netns;
+        public long resyncInterval = 45;
     }
 
     public static SkeinConfig load(Path file) throws IOException {

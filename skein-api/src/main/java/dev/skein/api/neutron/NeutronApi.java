@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,7 @@ public final class NeutronApi {
 
     private final IdentityService identity;
     private final List<Resource<?>> resources;
+    private final List<Consumer<Javalin>> extraRoutes = new ArrayList<>();
 
     public NeutronApi(IdentityService identity, dev.skein.service.NetworkService networks,
                       dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports) {
@@ -43,7 +45,17 @@ public final class NeutronApi {
             ctx.json(Map.of("extension", Extensions.view(e)));
         });
         for (Resource<?> r : resources) routes(app, r);
+        extraRoutes.forEach(r -> r.accept(app));
     }
+
+    /** Routes outside the generic resource pattern, registered under the same authentication. */
+    public NeutronApi addRoutes(Consumer<Javalin> routes) {
+        extraRoutes.add(routes);
+        return this;
+    }
+
+    /** Who is asking, as established for every request under /v2.0. */
+    static RequestContext context(Context ctx) { return ctx.attribute(CONTEXT); }
 
     private <T> void routes(Javalin app, Resource<T> r) {
         String base = "/v2.0/" + r.collection();

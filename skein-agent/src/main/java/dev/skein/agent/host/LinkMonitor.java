@@ -1,0 +1,95 @@
+package dev.skein.agent.host;
+
+import dev.skein.agent.Iproute2;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Hears link changes (a hypervisor creating or removing a tap, someone moving a port out of a bridge) as they
+ * happen, from a long-running {@code ip monitor link} child process, instead of polling for them. Every line it
+ * prints counts as "something changed"; the agent debounces and reconciles, which costs two reads when nothing
+ * needs doing. If the monitor dies it is restarted, and a change is signalled since events may have been missed.
+ */
+public final class LinkMonitor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkMonitor.class);
+    private static final long FIRST_RESTART_MS = 500;
+    private static final long MAX_RESTART_MS = 30_000;
+
+    private final List<String> argv;
+    private final Runnable onChange;
+    private final Thread thread;
+    private volatile Process process;
+    private volatile boolean closed;
+
+    public LinkMonitor(Iproute2 iproute2, Runnable onChange) {
+        this.argv = iproute2.ip("-o", "monitor", "link");
+        this.onChange = onChange;
+        this.thread = Thread.ofPlatform().daemon().name("skein-link-monitor").unstarted(this::run);
+    }
+
+    public LinkMonitor start() {
+        thread.start();
+        return this;
+    }
+
+    /** The running monitor's process, for whoever must make sure it does not outlive this one. */
+    public ProcessHandle processHandle() {
+        Process p = process;
+        return p == null ? null : p.toHandle();
+    }
+
+    private void run() {
+        long backoff = FIRST_RESTART_MS;
+        while (!closed) {
+            try {
+                Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+                process = p;
+                if (closed) {
+                    p.destroy();
+                    return;
+                }
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        backoff = FIRST_RESTART_MS;
+                        onChange.run();
+                    }
+                }
+                if (closed) return;
+                LOG.warn("{} ended (exit {}); restarting it", String.join(" ", argv), p.waitFor());
+            } catch (IOException e) {
+                if (closed) return;
+                LOG.warn("cannot run {}: {}; link changes are only seen at resyncs until it starts", String.join(" ", argv), e.getMessage());
+            } catch (InterruptedException e) {
+                return;
+            }
+            onChange.run();
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(MAX_RESTART_MS, backoff * 2);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Process p = process;
+        if (p != null) {
+            p.destroy();
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        thread.interrupt();
+    }
+}
