@@ -55,7 +55,7 @@ public final class HostAgent implements AutoCloseable {
     private final ControllerClient controller;
     private final Bus bus;
     private final L2Realiser realiser;
-    private final LinkMonitor monitor;
+    private final KernelEvents kernelEvents;
     private final PlanTracker tracker;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService heartbeats;
@@ -76,13 +76,17 @@ public final class HostAgent implements AutoCloseable {
     private List<String> lastProblems = List.of();
     private boolean heartbeatFailing;
 
+    /** An agent that hears of link changes from {@code ip monitor link} in its host (or namespace). */
     public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner) {
+        this(settings, controller, bus, runner, new LinkMonitor(new Iproute2(settings.netns())));
+    }
+
+    public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner, KernelEvents kernelEvents) {
         this.settings = settings;
         this.controller = controller;
         this.bus = bus;
-        Iproute2 iproute2 = new Iproute2(settings.netns());
-        this.realiser = new L2Realiser(runner, iproute2);
-        this.monitor = new LinkMonitor(iproute2, () -> events.add(new KernelChanged()));
+        this.realiser = new L2Realiser(runner, new Iproute2(settings.netns()));
+        this.kernelEvents = kernelEvents;
         this.tracker = new PlanTracker(settings.host());
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("skein-heartbeat").unstarted(r));
         this.worker = Thread.ofPlatform().name("skein-agent-" + settings.host()).unstarted(this::run);
@@ -102,7 +106,7 @@ public final class HostAgent implements AutoCloseable {
                 }
             }
         });
-        monitor.start();
+        kernelEvents.start(() -> events.add(new KernelChanged()));
         worker.start();
         long period = settings.heartbeatInterval().toMillis();
         heartbeats.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
@@ -113,9 +117,6 @@ public final class HostAgent implements AutoCloseable {
 
     /** The plan revision this agent last realised without errors; -1 before the first. */
     public long realisedRevision() { return realisedRevision; }
-
-    /** The link monitor's child process, if it runs. */
-    public ProcessHandle monitorProcess() { return monitor.processHandle(); }
 
     private void run() {
         if (!register()) return;
@@ -286,7 +287,7 @@ public final class HostAgent implements AutoCloseable {
         stopping = true;
         heartbeats.shutdownNow();
         if (subscription != null) subscription.close();
-        monitor.close();
+        kernelEvents.close();
         worker.interrupt();
         try {
             worker.join(Duration.ofSeconds(10));

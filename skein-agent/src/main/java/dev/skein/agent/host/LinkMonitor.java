@@ -16,32 +16,26 @@ import java.util.List;
  * prints counts as "something changed"; the agent debounces and reconciles, which costs two reads when nothing
  * needs doing. If the monitor dies it is restarted, and a change is signalled since events may have been missed.
  */
-public final class LinkMonitor implements AutoCloseable {
+public final class LinkMonitor implements KernelEvents {
     private static final Logger LOG = LoggerFactory.getLogger(LinkMonitor.class);
     private static final long FIRST_RESTART_MS = 500;
     private static final long MAX_RESTART_MS = 30_000;
 
     private final List<String> argv;
-    private final Runnable onChange;
     private final Thread thread;
+    private volatile Runnable onChange = () -> {};
     private volatile Process process;
     private volatile boolean closed;
 
-    public LinkMonitor(Iproute2 iproute2, Runnable onChange) {
+    public LinkMonitor(Iproute2 iproute2) {
         this.argv = iproute2.ip("-o", "monitor", "link");
-        this.onChange = onChange;
         this.thread = Thread.ofPlatform().daemon().name("skein-link-monitor").unstarted(this::run);
     }
 
-    public LinkMonitor start() {
+    @Override
+    public void start(Runnable onChange) {
+        this.onChange = onChange;
         thread.start();
-        return this;
-    }
-
-    /** The running monitor's process, for whoever must make sure it does not outlive this one. */
-    public ProcessHandle processHandle() {
-        Process p = process;
-        return p == null ? null : p.toHandle();
     }
 
     private void run() {
@@ -55,7 +49,7 @@ public final class LinkMonitor implements AutoCloseable {
                     return;
                 }
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = lines.readLine()) != null; ) {
+                    while (lines.readLine() != null) {
                         backoff = FIRST_RESTART_MS;
                         onChange.run();
                     }
