@@ -73,14 +73,15 @@ public final class PlanChanges implements TxListener {
         };
     }
 
-    /** A port was created (before null), changed or deleted (after null). */
+    /** A port was created (before null), changed or deleted (after null). A port bound to no host is in no plan. */
     public static void port(Tx tx, Port before, Port after) {
+        if (!bound(before) && !bound(after)) return;
         if (before != null && after != null && projection(before).equals(projection(after))) return;
         PlanChanges c = of(tx);
         for (Port p : new Port[] {before, after}) {
             if (p == null) continue;
             c.networks.add(p.networkId());
-            if (p.hostId() != null && !p.hostId().isEmpty()) c.hosts.add(p.hostId());
+            if (bound(p)) c.hosts.add(p.hostId());
         }
     }
 
@@ -99,6 +100,8 @@ public final class PlanChanges implements TxListener {
         c.hosts.add(host);
         c.networks.addAll(tx.hostPlans().networksOfHost(host));
     }
+
+    private static boolean bound(Port p) { return p != null && p.hostId() != null && !p.hostId().isEmpty(); }
 
     private static PlanChanges of(Tx tx) { return tx.attach(PlanChanges.class, () -> new PlanChanges(null)); }
 
