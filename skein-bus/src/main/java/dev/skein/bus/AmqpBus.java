@@ -51,7 +51,10 @@ public final class AmqpBus implements Bus {
     private boolean dropped;
     private volatile boolean closed;
 
-    /** url: amqp://user:password@host:port/vhost; name labels this process's connections on the broker. */
+    /**
+     * url: amqp://user:password@host:port, with /vhost for another vhost than the default (an empty path names the
+     * vhost ""); name labels this process's connections on the broker.
+     */
     public AmqpBus(String url, String name) {
         this.name = name;
         this.safeUrl = url.replaceAll("//[^@/]*@", "//");
@@ -135,7 +138,7 @@ public final class AmqpBus implements Bus {
             if (recovered) recoveryActions.forEach(AmqpBus::runQuietly);
         } catch (IOException | TimeoutException | RuntimeException e) {
             closeQuietly(c);
-            if (attempt == 0) LOG.warn("AMQP publisher cannot reach {} ({}); retrying", safeUrl, e.toString());
+            if (attempt == 0) LOG.warn("AMQP publisher cannot reach {} ({}); retrying", safeUrl, describe(e));
             retry(() -> connectPublisher(attempt + 1), attempt + 1);
         }
     }
@@ -216,7 +219,7 @@ public final class AmqpBus implements Bus {
                 runQuietly(listener::connected);
             } catch (IOException | TimeoutException | RuntimeException e) {
                 closeQuietly(c);
-                if (attempt == 0) LOG.warn("AMQP subscription for {} cannot reach {} ({}); retrying", host, safeUrl, e.toString());
+                if (attempt == 0) LOG.warn("AMQP subscription for {} cannot reach {} ({}); retrying", host, safeUrl, describe(e));
                 retry(() -> connect(attempt + 1), attempt + 1);
             }
         }
@@ -236,6 +239,15 @@ public final class AmqpBus implements Bus {
             closeQuietly(c);
             subscriptions.remove(this);
         }
+    }
+
+    /** The client wraps the broker's reason (e.g. "vhost not found") in causes without messages. */
+    private static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) out.append(out.isEmpty() ? "" : ": ").append(t.getMessage());
+        }
+        return out.isEmpty() ? e.getClass().getSimpleName() : out.toString();
     }
 
     private static void runQuietly(Runnable r) {

@@ -55,7 +55,7 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "URL", description = "The controller, e.g. http://controller:9696.")
     String server;
 
-    @Option(names = "--amqp-url", paramLabel = "URL", description = "RabbitMQ, e.g. amqp://user:password@controller:5672/. "
+    @Option(names = "--amqp-url", paramLabel = "URL", description = "RabbitMQ, e.g. amqp://user:password@controller:5672 (a path names the vhost: /%%2F is the default one). "
             + "Without it changes reach the agent only at its periodic resyncs.")
     String amqpUrl;
 

@@ -64,7 +64,7 @@ public final class SkeinConfig {
     }
 
     public static final class Bus {
-        /** amqp://user:password@host:port/vhost of RabbitMQ; empty means the in-process bus (all-in-one only). */
+        /** RabbitMQ as amqp://user:password@host:port (add /vhost for another vhost); empty means the in-process bus. */
         public String amqpUrl;
     }
 

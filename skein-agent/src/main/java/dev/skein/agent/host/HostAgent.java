@@ -124,7 +124,11 @@ public final class HostAgent implements AutoCloseable {
         nextResyncNanos = System.nanoTime() + jittered(settings.resyncInterval());
         while (!stopping) {
             try {
-                Event first = events.poll(Math.max(0, nextDeadline() - System.nanoTime()), TimeUnit.NANOSECONDS);
+                // Work left over (the first fetch, a reconcile asked for while fetching) runs at once, unless it
+                // failed and waits for its retry.
+                boolean pending = (fetchReason != null || reconcileWanted && tracker.current() != null) && retryAtNanos == 0;
+                long wait = pending ? 0 : Math.max(0, nextDeadline() - System.nanoTime());
+                Event first = events.poll(wait, TimeUnit.NANOSECONDS);
                 List<Event> batch = new ArrayList<>();
                 if (first != null) {
                     batch.add(first);
