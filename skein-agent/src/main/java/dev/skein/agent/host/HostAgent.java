@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class HostAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(60);
     private static final Duration MAX_REGISTER_BACKOFF = Duration.ofSeconds(5);
 
     private sealed interface Event {}
@@ -73,7 +74,10 @@ public final class HostAgent implements AutoCloseable {
     private long retryAtNanos;
     private Map<String, String> reported = Map.of();
     private long reportedRevision = -1;
-    private List<String> lastProblems = List.of();
+    private List<String> lastNotes = List.of();
+    private List<String> lastErrors = List.of();
+    private String lastFailure;
+    private int failures;
     private boolean heartbeatFailing;
 
     /** An agent that hears of link changes from {@code ip monitor link} in its host (or namespace). */
@@ -140,8 +144,7 @@ public final class HostAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 if (stopping) return;
             } catch (RuntimeException e) {
-                LOG.warn("agent step failed, retrying in {} s: {}", RETRY.toSeconds(), e.toString());
-                retryAtNanos = System.nanoTime() + RETRY.toNanos();
+                retryLater("agent step failed: " + e);
             }
         }
     }
@@ -186,11 +189,11 @@ public final class HostAgent implements AutoCloseable {
             LOG.debug("fetched plan revision {} ({})", plan.revision(), fetchReason);
             tracker.fetched(plan);
             fetchReason = null;
+            recovered();
             reconcileWanted = true;
             fullReport = true;
         } catch (RuntimeException e) {
-            LOG.warn("cannot fetch the plan ({}), retrying in {} s: {}", fetchReason, RETRY.toSeconds(), e.getMessage());
-            retryAtNanos = System.nanoTime() + RETRY.toNanos();
+            retryLater("cannot fetch the plan (" + fetchReason + "): " + e.getMessage());
         }
     }
 
@@ -203,28 +206,32 @@ public final class HostAgent implements AutoCloseable {
             report = realiser.reconcile(plan.l2());
             statuses = PortStatuses.of(plan.l2(), realiser.readLinks());
         } catch (RuntimeException e) {
-            LOG.warn("cannot realise plan revision {}: {}", plan.revision(), e.getMessage());
-            retryAtNanos = System.nanoTime() + RETRY.toNanos();
+            retryLater("cannot realise plan revision " + plan.revision() + ": " + e.getMessage());
             return;
         }
         logReport(plan, report);
         long realised = report.succeeded() ? plan.revision() : reportedRevision;
-        if (!report.succeeded()) retryAtNanos = System.nanoTime() + RETRY.toNanos();
+        if (!report.succeeded()) retryLater("plan revision " + plan.revision() + " is not fully realised");
         Map<String, String> changed = new LinkedHashMap<>();
         statuses.forEach((port, status) -> {
             if (fullReport || !status.equals(reported.get(port))) changed.put(port, status);
         });
-        if (changed.isEmpty() && realised == reportedRevision) return;
+        if (changed.isEmpty() && realised == reportedRevision) {
+            if (report.succeeded()) recovered();
+            return;
+        }
         try {
             controller.reportStatus(settings.host(), Math.max(realised, 0), changed);
             reported = statuses;
             reportedRevision = realised;
             fullReport = false;
-            if (report.succeeded()) realisedRevision = plan.revision();
             if (!changed.isEmpty()) LOG.info("reported port status {}", changed);
+            if (report.succeeded()) {
+                realisedRevision = plan.revision();
+                recovered();
+            }
         } catch (RuntimeException e) {
-            LOG.warn("cannot report port status, retrying in {} s: {}", RETRY.toSeconds(), e.getMessage());
-            retryAtNanos = System.nanoTime() + RETRY.toNanos();
+            retryLater("cannot report port status: " + e.getMessage());
         }
     }
 
@@ -233,11 +240,27 @@ public final class HostAgent implements AutoCloseable {
             LOG.info("plan revision {}: {} change(s) to the kernel", plan.revision(), report.actions().size());
             for (Action a : report.actions()) LOG.debug("  {}", a);
         }
-        report.errors().forEach(e -> LOG.warn("plan revision {}: {}", plan.revision(), e));
-        if (!report.notes().equals(lastProblems)) {
-            report.notes().forEach(n -> LOG.warn("plan revision {}: {}", plan.revision(), n));
-            lastProblems = report.notes();
-        }
+        // The same complaint on every retry would bury everything else in the log.
+        if (!report.errors().equals(lastErrors)) report.errors().forEach(e -> LOG.warn("plan revision {}: {}", plan.revision(), e));
+        if (!report.notes().equals(lastNotes)) report.notes().forEach(n -> LOG.warn("plan revision {}: {}", plan.revision(), n));
+        lastErrors = report.errors();
+        lastNotes = report.notes();
+    }
+
+    /** Schedules another try, waiting longer while the same step keeps failing; says so once per kind of failure. */
+    private void retryLater(String failure) {
+        long delay = Math.min(MAX_RETRY.toNanos(), RETRY.toNanos() << Math.min(failures, 5));
+        failures++;
+        retryAtNanos = System.nanoTime() + delay;
+        if (!failure.equals(lastFailure)) LOG.warn("{}; retrying in {} s", failure, TimeUnit.NANOSECONDS.toSeconds(delay));
+        else LOG.debug("{}; retrying in {} s", failure, TimeUnit.NANOSECONDS.toSeconds(delay));
+        lastFailure = failure;
+    }
+
+    private void recovered() {
+        if (lastFailure != null) LOG.info("recovered from: {}", lastFailure);
+        failures = 0;
+        lastFailure = null;
     }
 
     /** Registers until it works or the agent stops; false if it stopped. */
@@ -273,7 +296,11 @@ public final class HostAgent implements AutoCloseable {
                 agentId = null;
                 events.add(new RegisterAgain());
             }
-            if (heartbeatFailing) LOG.info("heartbeats reach the controller again");
+            if (heartbeatFailing) {
+                // A controller that was away (restarting) may have committed changes it never got to announce.
+                LOG.info("heartbeats reach the controller again");
+                events.add(new FetchRequested("controller reachable again"));
+            }
             heartbeatFailing = false;
         } catch (RuntimeException e) {
             if (!heartbeatFailing) LOG.warn("heartbeat failed: {}", e.getMessage());

@@ -43,9 +43,11 @@ class HostAgentTest {
         volatile L2Intent intent = new L2Intent(List.of(), List.of(), HOSTS);
         volatile long revision = 1;
         volatile boolean knowsAgent = true;
+        volatile boolean down;
         final AtomicInteger registrations = new AtomicInteger();
         final AtomicInteger fetches = new AtomicInteger();
         final AtomicInteger heartbeats = new AtomicInteger();
+        final AtomicInteger failedHeartbeats = new AtomicInteger();
         final List<Report> reports = new CopyOnWriteArrayList<>();
 
         HostPlan plan() { return new HostPlan("h1", revision, L2Compiler.compile(intent, "h1")); }
@@ -61,6 +63,10 @@ class HostAgentTest {
 
         @Override
         public boolean heartbeat(String agentId) {
+            if (down) {
+                failedHeartbeats.incrementAndGet();
+                throw new java.io.UncheckedIOException(new java.io.IOException("connection refused"));
+            }
             heartbeats.incrementAndGet();
             return knowsAgent;
         }
@@ -213,6 +219,20 @@ class HostAgentTest {
         await("registered again", () -> controller.registrations.get() == 2);
         await("fetched after registering", () -> controller.fetches.get() > fetched);
         await("full report after the fetch", () -> controller.reports.get(controller.reports.size() - 1).statuses().containsKey(P1));
+    }
+
+    @Test
+    void aControllerBackFromARestartIsAskedForThePlanItMayNotHaveAnnounced() {
+        controller.down = true;
+        await("a heartbeat failed", () -> controller.failedHeartbeats.get() > 0);
+        int beats = controller.heartbeats.get();
+        // Changed while the controller was away: no delta ever comes for it.
+        controller.intent = intent(port(P1, "h1"));
+        controller.revision = 2;
+        controller.down = false;
+        await("heartbeats again", () -> controller.heartbeats.get() > beats);
+        await("the missed change realised", () -> controller.realised() == 2);
+        assertEquals(List.of(), kernel.fdbOf(DeviceNames.vxlan(NET)));
     }
 
     @Test
