@@ -64,7 +64,6 @@ public final class HostAgent implements AutoCloseable {
     private Bus.Subscription subscription;
     private volatile boolean stopping;
     private volatile String agentId;
-    private volatile long realisedRevision = -1;
 
     // Worker-thread state.
     private String fetchReason;
@@ -118,9 +117,6 @@ public final class HostAgent implements AutoCloseable {
                 settings.netns() == null ? "host network namespace" : "network namespace " + settings.netns(), settings.bridgeMappings());
         return this;
     }
-
-    /** The plan revision this agent last realised without errors; -1 before the first. */
-    public long realisedRevision() { return realisedRevision; }
 
     private void run() {
         if (!register()) return;
@@ -226,10 +222,7 @@ public final class HostAgent implements AutoCloseable {
             reportedRevision = realised;
             fullReport = false;
             if (!changed.isEmpty()) LOG.info("reported port status {}", changed);
-            if (report.succeeded()) {
-                realisedRevision = plan.revision();
-                recovered();
-            }
+            if (report.succeeded()) recovered();
         } catch (RuntimeException e) {
             retryLater("cannot report port status: " + e.getMessage());
         }
