@@ -15,6 +15,8 @@ import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PlanChanges;
 import dev.skein.service.PortService;
+import dev.skein.service.QuotaService;
+import dev.skein.service.QuotaSettings;
 import dev.skein.store.Store;
 import dev.skein.store.sql.SqlStore;
 import org.junit.jupiter.api.AfterEach;
@@ -65,8 +67,11 @@ class HostPlanServiceTest {
         Store store = PlanChanges.tracking(sql, changes::add);
         NetworkSettings settings = NetworkSettings.defaults();
         RangeAllocator allocator = new RangeAllocator(ThreadLocalRandom::current);
-        networks = new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), Clock.systemUTC());
-        ports = new PortService(store, settings, allocator, Clock.systemUTC());
+        Map<String, Integer> unlimited = new HashMap<>();
+        QuotaSettings.RESOURCES.forEach(r -> unlimited.put(r, QuotaSettings.UNLIMITED));
+        QuotaService quotas = new QuotaService(store, new QuotaSettings(unlimited));
+        networks = new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), Clock.systemUTC(), quotas);
+        ports = new PortService(store, settings, allocator, Clock.systemUTC(), quotas);
         agents = new AgentService(store, Duration.ofSeconds(75), Clock.systemUTC());
     }
 

@@ -96,12 +96,12 @@ public final class IdentityService {
                     .orElseThrow(IdentityService::unauthorized);
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             if (scope == null) {
-                return new Token(u.id(), u.name(), null, null, List.of(), now, now.plus(ttl), List.of("password"));
+                return new Token(u.id(), u.name(), null, null, List.of(), now, expiry(), List.of("password"));
             }
             Project p = findProject(repo, scope);
             List<String> roles = effectiveRoles(repo.roles(u.id(), p.id()));
             if (roles.isEmpty()) throw unauthorized();
-            return new Token(u.id(), u.name(), p.id(), p.name(), roles, now, now.plus(ttl), List.of("password"));
+            return new Token(u.id(), u.name(), p.id(), p.name(), roles, now, expiry(), List.of("password"));
         });
     }
 
@@ -121,6 +121,16 @@ public final class IdentityService {
         });
     }
 
+    /**
+     * Tokens carry whole seconds. The expiry is rounded up so every token is good for at least the configured
+     * lifetime; rounded down, a 1-second token could be dead on arrival.
+     */
+    private Instant expiry() {
+        Instant exact = clock.instant().plus(ttl);
+        Instant whole = exact.truncatedTo(ChronoUnit.SECONDS);
+        return whole.equals(exact) ? whole : whole.plusSeconds(1);
+    }
+
     public String encode(Token t) { return codec.encode(t); }
 
     public Optional<Token> validate(String token) { return codec.decode(token); }
@@ -137,6 +147,14 @@ public final class IdentityService {
         return store.read(tx -> name == null ? tx.identity().projects()
                 : tx.identity().projectByName(DOMAIN_ID, name).map(List::of).orElse(List.of()));
     }
+
+    /** The projects a user has a role on, optionally only the one with the given name. */
+    public List<Project> projectsOf(String userId, String name) {
+        return store.read(tx -> tx.identity().projectsOf(userId)).stream()
+                .filter(p -> name == null || p.name().equals(name)).toList();
+    }
+
+    public Optional<User> user(String id) { return store.read(tx -> tx.identity().user(id)); }
 
     private static Project findProject(dev.skein.store.IdentityRepository repo, ProjectRef scope) {
         return (scope.id() != null ? repo.project(scope.id()) : domainOk(scope.domainId(), scope.domainName())

@@ -18,4 +18,10 @@ public record Network(
         return new Network(id, projectId, name, description, adminStateUp, shared, external, mtu,
                 portSecurityEnabled, status, segment, tags, createdAt, now, revision + 1);
     }
+
+    /** The network with its RBAC-derived flags re-read; a change of its policies revises it. */
+    public Network withAccess(boolean newShared, boolean newExternal, Instant now) {
+        return new Network(id, projectId, name, description, adminStateUp, newShared, newExternal, mtu,
+                portSecurityEnabled, status, segment, tags, createdAt, now, revision + 1);
+    }
 }

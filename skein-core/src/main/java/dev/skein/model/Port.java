@@ -27,4 +27,11 @@ public record Port(
                 deviceId, deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups,
                 status, tags, createdAt, updatedAt, revision);
     }
+
+    /** The port handed to (or taken back from) a device such as a router; a visible change, so the revision moves. */
+    public Port withDevice(String newDeviceId, String newDeviceOwner, Instant now) {
+        return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, newDeviceId,
+                newDeviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups, status, tags,
+                createdAt, now, revision + 1);
+    }
 }

@@ -2,10 +2,13 @@ package dev.skein.policy;
 
 import dev.skein.error.NeutronException;
 import dev.skein.model.Network;
+import dev.skein.model.RbacPolicy;
+
+import java.util.Set;
 
 /**
  * Neutron's default policy, reduced to the rules Skein enforces: a project owns its resources, admin owns
- * everything, shared and external networks are visible to all, and some attributes are admin-only.
+ * everything, RBAC policies open networks to other projects, and some attributes are admin-only.
  */
 public final class Policy {
     private Policy() {}
@@ -22,13 +25,17 @@ public final class Policy {
         return ctx.isAdmin() || ctx.projectId().equals(projectId);
     }
 
-    public static boolean canSee(RequestContext ctx, Network n) {
-        return owns(ctx, n.projectId()) || n.shared() || n.external();
+    /**
+     * Whether the caller may see the network. {@code grants} are the actions of the RBAC policies on it that name
+     * the caller's project or every project (none need be looked up for the owner or admin).
+     */
+    public static boolean canSee(RequestContext ctx, Network n, Set<String> grants) {
+        return owns(ctx, n.projectId()) || !grants.isEmpty();
     }
 
-    /** Ports may be created on one's own networks and on shared ones; external networks are for routers. */
-    public static boolean canAttachTo(RequestContext ctx, Network n) {
-        return owns(ctx, n.projectId()) || n.shared();
+    /** Ports may be created on one's own networks and on those shared with one's project; external ones are for routers. */
+    public static boolean canAttachTo(RequestContext ctx, Network n, Set<String> grants) {
+        return owns(ctx, n.projectId()) || grants.contains(RbacPolicy.ACCESS_SHARED);
     }
 
     /**

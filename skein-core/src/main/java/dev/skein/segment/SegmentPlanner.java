@@ -14,6 +14,8 @@ import java.util.List;
 public final class SegmentPlanner {
     public static final int MAX_VLAN = 4094;
     public static final int MAX_VNI = (1 << 24) - 1;
+    /** Neutron's limit, and the width of the store's column. */
+    public static final int MAX_PHYSICAL_NETWORK = 64;
 
     private final List<Range> tenantVniRanges;
     private final RangeAllocator allocator;
@@ -38,6 +40,10 @@ public final class SegmentPlanner {
         NetworkType t = NetworkType.fromWire(type);
         if (t == null) {
             throw NeutronException.invalidInput("network_type value '" + type + "' not supported; supported: flat, vlan, vxlan");
+        }
+        if (physnet != null && physnet.length() > MAX_PHYSICAL_NETWORK) {
+            throw NeutronException.invalidAttribute("provider:physical_network",
+                    "'" + physnet + "' exceeds maximum length of " + MAX_PHYSICAL_NETWORK);
         }
         Segment seg = switch (t) {
             case FLAT -> {

@@ -4,6 +4,7 @@ import dev.skein.attr.Attributes;
 import dev.skein.error.NeutronException;
 import dev.skein.model.Network;
 import dev.skein.model.NetworkType;
+import dev.skein.model.RbacPolicy;
 import dev.skein.model.Segment;
 import dev.skein.policy.Policy;
 import dev.skein.policy.RequestContext;
@@ -33,21 +34,27 @@ public final class NetworkService {
     private final NetworkSettings settings;
     private final SegmentPlanner segments;
     private final Clock clock;
+    private final QuotaService quotas;
 
-    public NetworkService(Store store, NetworkSettings settings, SegmentPlanner segments, Clock clock) {
+    public NetworkService(Store store, NetworkSettings settings, SegmentPlanner segments, Clock clock, QuotaService quotas) {
         this.store = store;
         this.settings = settings;
         this.segments = segments;
         this.clock = clock;
+        this.quotas = quotas;
     }
 
     public Network create(RequestContext ctx, Map<String, Object> body) {
-        return store.write(tx -> create(tx, ctx, body));
+        return store.write(tx -> {
+            quotas.charge(tx, charges(ctx, List.of(body), CREATE, "create_network", "network"));
+            return create(tx, ctx, body);
+        });
     }
 
     /** All-or-nothing: one transaction for every network of a bulk request. */
     public List<Network> createBulk(RequestContext ctx, List<Map<String, Object>> bodies) {
         return store.write(tx -> {
+            quotas.charge(tx, charges(ctx, bodies, CREATE, "create_network", "network"));
             List<Network> out = new ArrayList<>(bodies.size());
             for (Map<String, Object> b : bodies) out.add(create(tx, ctx, b));
             return out;
@@ -83,6 +90,7 @@ public final class NetworkService {
                 shared, external, mtu == null ? maxMtu : mtu, a.bool("port_security_enabled", true), "ACTIVE", seg,
                 a.has("tags") ? StandardAttributes.tags(a.stringList("tags")) : List.of(), now, now, 1);
         tx.networks().insert(n);
+        NetworkAccess.onCreate(tx, n);
         return n;
     }
 
@@ -92,6 +100,11 @@ public final class NetworkService {
 
     public List<Network> list(RequestContext ctx) {
         return store.read(tx -> tx.networks().list(ctx.isAdmin() ? null : ctx.projectId()));
+    }
+
+    /** Networks shared with the caller's project by a policy naming it, which Neutron shows as {@code shared} to it. */
+    public Set<String> sharedWithCaller(RequestContext ctx) {
+        return store.read(tx -> tx.rbacPolicies().objectsGranting(RbacPolicy.NETWORK, RbacPolicy.ACCESS_SHARED, ctx.projectId()));
     }
 
     /** The {@code subnets} attribute of each network. */
@@ -113,10 +126,9 @@ public final class NetworkService {
             boolean external = a.bool("router:external", n.external());
             if (shared != n.shared()) Policy.requireAdmin(ctx, "update_network:shared");
             if (external != n.external()) Policy.requireAdmin(ctx, "update_network:router:external");
-            if (n.shared() && !shared && tx.ports().countForeignOnNetwork(id, n.projectId()) > 0) {
-                throw NeutronException.conflict("InvalidSharedSetting", "Unable to reconfigure sharing settings for network "
-                        + id + ". Multiple tenants are using it.");
-            }
+            if (n.external() && !external) L3Integrity.requireNoGateways(tx, id);
+            NetworkAccess.setShared(tx, n, shared);
+            NetworkAccess.setExternal(tx, n, external);
             Integer mtu = a.integer("mtu");
             validateMtu(mtu, maxMtu(n.segment()));
             Network u = new Network(n.id(), n.projectId(), a.text("name", n.name(), StandardAttributes.MAX_NAME),
@@ -135,6 +147,7 @@ public final class NetworkService {
             Policy.requireWrite(ctx, "delete_network");
             Network n = owned(tx, ctx, id, true);
             StandardAttributes.checkRevision(ifRevision, n.revision());
+            L3Integrity.beforeNetworkDelete(tx, id);
             if (tx.ports().countOnNetwork(id, AUTO_DELETED_OWNERS) > 0) {
                 throw NeutronException.conflict("NetworkInUse", "Unable to complete operation on network " + id
                         + ". There are one or more ports still in use on the network.");
@@ -145,6 +158,7 @@ public final class NetworkService {
                 tx.ports().delete(p.id());
             }
             for (var s : tx.subnets().onNetwork(id)) tx.subnets().delete(s.id());
+            NetworkAccess.removeAll(tx, id);
             tx.segments().releaseOf(id);
             tx.networks().delete(id);
             return null;
@@ -166,7 +180,7 @@ public final class NetworkService {
     /** The network if the caller may see it; 404 otherwise, so foreign ids do not leak. */
     static Network visible(Tx tx, RequestContext ctx, String id) {
         Network n = tx.networks().get(id).orElseThrow(() -> NeutronException.networkNotFound(id));
-        if (!Policy.canSee(ctx, n)) throw NeutronException.networkNotFound(id);
+        if (!NetworkAccess.canSee(tx, ctx, n)) throw NeutronException.networkNotFound(id);
         return n;
     }
 
@@ -174,9 +188,20 @@ public final class NetworkService {
     static Network owned(Tx tx, RequestContext ctx, String id, boolean lock) {
         Network n = (lock ? tx.networks().lock(id) : tx.networks().get(id))
                 .orElseThrow(() -> NeutronException.networkNotFound(id));
-        if (!Policy.canSee(ctx, n)) throw NeutronException.networkNotFound(id);
+        if (!NetworkAccess.canSee(tx, ctx, n)) throw NeutronException.networkNotFound(id);
         if (!Policy.owns(ctx, n.projectId())) throw NeutronException.forbidden("update_network");
         return n;
+    }
+
+    /**
+     * One charge of {@code resource} per create body, to the project each will belong to; worked out before the
+     * transaction locks anything because quota checks must come first (see {@link QuotaService#charge}).
+     */
+    static List<QuotaService.Charge> charges(RequestContext ctx, List<Map<String, Object>> bodies, Set<String> accepted,
+                                             String action, String resource) {
+        Policy.requireWrite(ctx, action);
+        return bodies.stream().map(b -> new QuotaService.Charge(
+                Policy.owningProject(ctx, projectAttr(Attributes.of(b, accepted)), action), resource, 1)).toList();
     }
 
     static String projectAttr(Attributes a) {
@@ -184,7 +209,12 @@ public final class NetworkService {
         if (p != null && t != null && !p.equals(t)) {
             throw NeutronException.invalidInput("project_id and tenant_id do not match");
         }
-        return p != null ? p : t;
+        String project = p != null ? p : t;
+        if (project != null && project.length() > StandardAttributes.MAX_PROJECT_ID) {
+            throw NeutronException.invalidAttribute(p != null ? "project_id" : "tenant_id",
+                    "'" + project + "' exceeds maximum length of " + StandardAttributes.MAX_PROJECT_ID);
+        }
+        return project;
     }
 
     private int maxMtu(Segment seg) {

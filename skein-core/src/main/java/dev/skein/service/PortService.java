@@ -50,34 +50,42 @@ public final class PortService {
     private final NetworkSettings settings;
     private final RangeAllocator allocator;
     private final Clock clock;
+    private final QuotaService quotas;
 
-    public PortService(Store store, NetworkSettings settings, RangeAllocator allocator, Clock clock) {
+    public PortService(Store store, NetworkSettings settings, RangeAllocator allocator, Clock clock, QuotaService quotas) {
         this.store = store;
         this.settings = settings;
         this.allocator = allocator;
         this.clock = clock;
+        this.quotas = quotas;
     }
 
     public Port create(RequestContext ctx, Map<String, Object> body) {
-        return store.write(tx -> planned(tx, null, create(tx, ctx, body)));
+        return store.write(tx -> {
+            quotas.charge(tx, NetworkService.charges(ctx, List.of(body), CREATE, "create_port", "port"));
+            return planned(tx, null, create(tx, ctx, body));
+        });
     }
 
     public List<Port> createBulk(RequestContext ctx, List<Map<String, Object>> bodies) {
         return store.write(tx -> {
+            quotas.charge(tx, NetworkService.charges(ctx, bodies, CREATE, "create_port", "port"));
             List<Port> out = new ArrayList<>(bodies.size());
             for (Map<String, Object> b : bodies) out.add(planned(tx, null, create(tx, ctx, b)));
             return out;
         });
     }
 
-    private Port create(Tx tx, RequestContext ctx, Map<String, Object> body) {
+    /** Creates a port inside an open transaction, for services that make ports of their own (routers, floating IPs). */
+    public Port create(Tx tx, RequestContext ctx, Map<String, Object> body) {
         Policy.requireWrite(ctx, "create_port");
         Attributes a = Attributes.of(body, CREATE);
         String networkId = a.string("network_id", null);
         if (networkId == null) throw NeutronException.badRequest("Failed to parse request. Required attribute 'network_id' not specified");
         Network net = tx.networks().get(networkId).orElseThrow(() -> NeutronException.networkNotFound(networkId));
-        if (!Policy.canSee(ctx, net)) throw NeutronException.networkNotFound(networkId);
-        if (!Policy.canAttachTo(ctx, net)) throw NeutronException.forbidden("create_port");
+        Set<String> grants = NetworkAccess.grants(tx, ctx, net);
+        if (!Policy.canSee(ctx, net, grants)) throw NeutronException.networkNotFound(networkId);
+        if (!Policy.canAttachTo(ctx, net, grants)) throw NeutronException.forbidden("create_port");
         boolean netOwner = Policy.owns(ctx, net.projectId());
         String project = Policy.owningProject(ctx, NetworkService.projectAttr(a), "create_port");
         if (a.has("binding:host_id")) Policy.requireAdmin(ctx, "create_port:binding:host_id");
@@ -170,6 +178,7 @@ public final class PortService {
                 List<FixedIp> added = allocateRequested(tx, u, subnets, fresh, netOwner, kept);
                 List<FixedIp> all = new ArrayList<>(kept);
                 all.addAll(added);
+                L3Integrity.requireFloatingIpsKept(tx, p.id(), all);
                 return planned(tx, p, u.withFixedIps(all));
             }
             return planned(tx, p, u);
@@ -181,6 +190,7 @@ public final class PortService {
             Policy.requireWrite(ctx, "delete_port");
             Port p = owned(tx, ctx, id);
             StandardAttributes.checkRevision(ifRevision, p.revision());
+            L3Integrity.beforePortDelete(tx, ctx, p, now());
             tx.ipAllocations().releaseAll(id);
             tx.ports().delete(id);
             PlanChanges.port(tx, p, null);
@@ -262,6 +272,7 @@ public final class PortService {
     }
 
     private List<Map<String, Object>> requestedIps(List<Map<String, Object>> raw) {
+        Set<String> addresses = new HashSet<>();
         for (Map<String, Object> m : raw) {
             Set<String> keys = new HashSet<>(m.keySet());
             keys.removeAll(Set.of("subnet_id", "ip_address"));
@@ -270,6 +281,11 @@ public final class PortService {
             }
             for (Object v : m.values()) {
                 if (!(v instanceof String)) throw NeutronException.invalidAttribute("fixed_ips", "Invalid data format for fixed IP: '" + m + "'");
+            }
+            // Checked before anything is claimed, or the second claim would report the address as someone else's.
+            Ip ip = IpAddresses.parse((String) m.get("ip_address"));
+            if (ip != null && !addresses.add(ip.text())) {
+                throw NeutronException.invalidAttribute("fixed_ips", "Duplicate IP address '" + m.get("ip_address") + "'");
             }
         }
         return raw;
@@ -370,7 +386,8 @@ public final class PortService {
 
     private FixedIp claimSpecific(Tx tx, Port port, Subnet s, Ip ip) {
         Prefix cidr = IpAddresses.parsePrefix(s.cidr());
-        if (s.autoAddress()) {
+        // A router on a SLAAC subnet is the one that answers on the gateway address it advertises.
+        if (s.autoAddress() && !ROUTER_OWNERS.contains(port.deviceOwner())) {
             throw NeutronException.invalidInput("IPv6 address " + ip.text() + " cannot be directly assigned to a port on subnet "
                     + s.id() + " with " + s.ipv6AddressMode() + " address mode");
         }

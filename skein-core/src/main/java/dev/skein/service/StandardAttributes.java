@@ -15,6 +15,7 @@ public final class StandardAttributes {
     public static final int MAX_DESCRIPTION = 255;
     public static final int MAX_TAG = 255;
     public static final int MAX_TAGS = 50;
+    public static final int MAX_PROJECT_ID = 255;
 
     private StandardAttributes() {}
 

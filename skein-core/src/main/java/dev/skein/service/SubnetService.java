@@ -34,18 +34,24 @@ public final class SubnetService {
 
     private final Store store;
     private final Clock clock;
+    private final QuotaService quotas;
 
-    public SubnetService(Store store, Clock clock) {
+    public SubnetService(Store store, Clock clock, QuotaService quotas) {
         this.store = store;
         this.clock = clock;
+        this.quotas = quotas;
     }
 
     public Subnet create(RequestContext ctx, Map<String, Object> body) {
-        return store.write(tx -> create(tx, ctx, body));
+        return store.write(tx -> {
+            quotas.charge(tx, NetworkService.charges(ctx, List.of(body), CREATE, "create_subnet", "subnet"));
+            return create(tx, ctx, body);
+        });
     }
 
     public List<Subnet> createBulk(RequestContext ctx, List<Map<String, Object>> bodies) {
         return store.write(tx -> {
+            quotas.charge(tx, NetworkService.charges(ctx, bodies, CREATE, "create_subnet", "subnet"));
             List<Subnet> out = new ArrayList<>(bodies.size());
             for (Map<String, Object> b : bodies) out.add(create(tx, ctx, b));
             return out;
@@ -173,7 +179,7 @@ public final class SubnetService {
         Subnet s = tx.subnets().get(id).orElseThrow(() -> NeutronException.subnetNotFound(id));
         if (Policy.owns(ctx, s.projectId())) return s;
         Network n = tx.networks().get(s.networkId()).orElseThrow(() -> NeutronException.subnetNotFound(id));
-        if (!Policy.canSee(ctx, n)) throw NeutronException.subnetNotFound(id);
+        if (!NetworkAccess.canSee(tx, ctx, n)) throw NeutronException.subnetNotFound(id);
         return s;
     }
 

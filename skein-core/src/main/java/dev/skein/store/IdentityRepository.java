@@ -14,6 +14,9 @@ public interface IdentityRepository {
 
     List<Project> projects();
 
+    /** Projects the user has at least one role on, by name. */
+    List<Project> projectsOf(String userId);
+
     void insertProject(Project p);
 
     Optional<User> user(String id);

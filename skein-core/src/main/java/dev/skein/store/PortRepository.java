@@ -30,7 +30,4 @@ public interface PortRepository {
 
     /** Ports on the network whose device_owner is not in the given list. */
     long countOnNetwork(String networkId, List<String> ignoredOwners);
-
-    /** Ports on the network that belong to other projects than the given one. */
-    long countForeignOnNetwork(String networkId, String projectId);
 }

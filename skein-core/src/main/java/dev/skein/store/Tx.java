@@ -14,6 +14,13 @@ public interface Tx {
 
     IdentityRepository identity();
 
+    RbacPolicyRepository rbacPolicies();
+
+    QuotaRepository quotas();
+    RouterRepository routers();
+
+    FloatingIpRepository floatingIps();
+
     AgentRepository agents();
 
     HostPlanRepository hostPlans();

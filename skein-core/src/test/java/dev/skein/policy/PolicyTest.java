@@ -2,6 +2,7 @@ package dev.skein.policy;
 
 import dev.skein.error.NeutronException;
 import dev.skein.model.Network;
+import dev.skein.model.RbacPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -67,23 +68,24 @@ class PolicyTest {
     }
 
     @Test
-    void visibilityOfNetworks() {
+    void visibilityOfNetworksFollowsOwnershipAndGrants() {
         Network privateToBob = network("p-bob", false, false);
-        assertFalse(Policy.canSee(ALICE, privateToBob));
-        assertTrue(Policy.canSee(BOB, privateToBob));
-        assertTrue(Policy.canSee(ADMIN, privateToBob));
-        assertTrue(Policy.canSee(ALICE, network("p-bob", true, false)), "shared");
-        assertTrue(Policy.canSee(ALICE, network("p-bob", false, true)), "external");
-        assertTrue(Policy.canSee(READER, network("p-alice", false, false)), "readers see their own project");
+        assertFalse(Policy.canSee(ALICE, privateToBob, Set.of()));
+        assertTrue(Policy.canSee(BOB, privateToBob, Set.of()));
+        assertTrue(Policy.canSee(ADMIN, privateToBob, Set.of()));
+        assertTrue(Policy.canSee(ALICE, privateToBob, Set.of(RbacPolicy.ACCESS_SHARED)), "shared with alice");
+        assertTrue(Policy.canSee(ALICE, privateToBob, Set.of(RbacPolicy.ACCESS_EXTERNAL)), "external for alice");
+        assertTrue(Policy.canSee(READER, network("p-alice", false, false), Set.of()), "readers see their own project");
     }
 
     @Test
     void portsGoOnOwnOrSharedNetworksButNotOnSomeoneElsesExternalOne() {
-        assertTrue(Policy.canAttachTo(ALICE, network("p-alice", false, false)));
-        assertTrue(Policy.canAttachTo(ALICE, network("p-bob", true, false)));
-        assertFalse(Policy.canAttachTo(ALICE, network("p-bob", false, true)));
-        assertFalse(Policy.canAttachTo(ALICE, network("p-bob", false, false)));
-        assertTrue(Policy.canAttachTo(ADMIN, network("p-bob", false, true)));
+        Network bobs = network("p-bob", false, false);
+        assertTrue(Policy.canAttachTo(ALICE, network("p-alice", false, false), Set.of()));
+        assertTrue(Policy.canAttachTo(ALICE, bobs, Set.of(RbacPolicy.ACCESS_SHARED)));
+        assertFalse(Policy.canAttachTo(ALICE, bobs, Set.of(RbacPolicy.ACCESS_EXTERNAL)));
+        assertFalse(Policy.canAttachTo(ALICE, bobs, Set.of()));
+        assertTrue(Policy.canAttachTo(ADMIN, bobs, Set.of()));
     }
 
     @Test

@@ -4,14 +4,14 @@ import dev.skein.agent.ProcessRunner;
 import dev.skein.agent.host.AgentSettings;
 import dev.skein.agent.host.HostAgent;
 import dev.skein.api.http.ApiServer;
+import dev.skein.api.identity.IdentityApi;
 import dev.skein.api.neutron.AgentsApi;
+import dev.skein.api.neutron.NeutronApi;
 import dev.skein.bus.AmqpBus;
 import dev.skein.bus.Bus;
 import dev.skein.bus.InProcessBus;
 import dev.skein.control.HostPlanPublisher;
 import dev.skein.control.HostPlanService;
-import dev.skein.api.identity.IdentityApi;
-import dev.skein.api.neutron.NeutronApi;
 import dev.skein.identity.IdentityService;
 import dev.skein.identity.IdentitySettings;
 import dev.skein.identity.TokenCodec;
@@ -20,10 +20,15 @@ import dev.skein.ipam.Range;
 import dev.skein.ipam.RangeAllocator;
 import dev.skein.segment.SegmentPlanner;
 import dev.skein.service.AgentService;
+import dev.skein.service.FloatingIpService;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PlanChanges;
 import dev.skein.service.PortService;
+import dev.skein.service.QuotaService;
+import dev.skein.service.QuotaSettings;
+import dev.skein.service.RbacService;
+import dev.skein.service.RouterService;
 import dev.skein.service.SubnetService;
 import dev.skein.store.Store;
 import dev.skein.store.sql.SqlStore;
@@ -37,6 +42,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The controller process: store, domain services and the API, wired together. */
@@ -74,9 +80,12 @@ public final class Controller implements AutoCloseable {
                     Duration.ofSeconds(cfg.identity.tokenTtlSeconds), clock);
             boolean created = identity.bootstrap(identitySettings(cfg.identity, admin));
             if (created && admin.generated()) writeOpenrc(dataDir, admin.password(), host, port);
+            QuotaService quotas = new QuotaService(store, quotaSettings(cfg.quotas));
+            PortService ports = new PortService(store, settings, allocator, clock, quotas);
             NeutronApi neutron = new NeutronApi(identity,
-                    new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock),
-                    new SubnetService(store, clock), new PortService(store, settings, allocator, clock));
+                    new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock, quotas),
+                    new SubnetService(store, clock, quotas), ports, new RbacService(store, quotas, clock), quotas,
+                    new RouterService(store, ports, clock, quotas), new FloatingIpService(store, ports, clock, quotas));
             if (cfg.agents.agentDownTime < 1) throw new IllegalArgumentException("agents.agent_down_time must be at least 1 second");
             AgentService agents = new AgentService(store, Duration.ofSeconds(cfg.agents.agentDownTime), clock);
             neutron.addRoutes(new AgentsApi(agents, plans)::register);
@@ -123,6 +132,12 @@ public final class Controller implements AutoCloseable {
         }
         if (n.globalPhysnetMtu < 1280) throw new IllegalArgumentException("network.global_physnet_mtu must be at least 1280");
         return new NetworkSettings(n.baseMac.toLowerCase(), ranges, n.globalPhysnetMtu);
+    }
+
+    static QuotaSettings quotaSettings(SkeinConfig.Quotas q) {
+        return new QuotaSettings(Map.of("network", q.network, "subnet", q.subnet, "port", q.port, "router", q.router,
+                "floatingip", q.floatingip, "security_group", q.securityGroup, "security_group_rule", q.securityGroupRule,
+                "rbac_policy", q.rbacPolicy));
     }
 
     /** The admin password: one the operator gave (applied on every start) or one generated for a first start. */

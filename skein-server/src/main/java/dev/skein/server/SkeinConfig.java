@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The YAML configuration file; every setting has a default so an empty or missing file is valid. */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -21,6 +23,7 @@ public final class SkeinConfig {
     public Database database = new Database();
     public Identity identity = new Identity();
     public Network network = new Network();
+    public Quotas quotas = new Quotas();
     public Agents agents = new Agents();
     public Bus bus = new Bus();
     public LocalAgent localAgent = new LocalAgent();
@@ -74,9 +77,21 @@ public final class SkeinConfig {
         /** Defaults to the machine's host name. */
         public String host;
         public String localIp = "127.0.0.1";
-        public java.util.Map<String, String> bridgeMappings = new java.util.LinkedHashMap<>();
+        public Map<String, String> bridgeMappings = new LinkedHashMap<>();
         public String netns;
         public long resyncInterval = 45;
+    }
+
+    /** Default per-project limits, Neutron's unless configured; -1 means unlimited. Admins override them per project. */
+    public static final class Quotas {
+        public int network = 100;
+        public int subnet = 100;
+        public int port = 500;
+        public int router = 10;
+        public int floatingip = 50;
+        public int securityGroup = 10;
+        public int securityGroupRule = 100;
+        public int rbacPolicy = 10;
     }
 
     public static SkeinConfig load(Path file) throws IOException {

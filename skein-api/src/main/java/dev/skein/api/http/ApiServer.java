@@ -6,9 +6,12 @@ import dev.skein.error.NeutronException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -25,6 +28,8 @@ public final class ApiServer implements AutoCloseable {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
+            cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new FilterHolder(new BodyLimit(MAX_BODY_BYTES)), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
             cfg.http.prefer405over404 = true;
             cfg.router.treatMultipleSlashesAsSingleSlash = true;
         });

@@ -7,6 +7,7 @@ import dev.skein.identity.IdentityService.ProjectRef;
 import dev.skein.identity.IdentityService.UserRef;
 import dev.skein.identity.Project;
 import dev.skein.identity.Token;
+import dev.skein.identity.User;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -46,19 +47,31 @@ public final class IdentityApi {
             subjectToken(ctx);
             ctx.status(200);
         });
+        // Admin sees every project; anyone else the projects they have a role on. openstackclient resolves
+        // --project NAME with GET /projects/NAME, then GET /projects?name=NAME.
         app.get(PREFIX + "/v3/projects", ctx -> {
             Token caller = caller(ctx);
-            List<Map<String, Object>> out = identity.projects(ctx.queryParam("name")).stream()
-                    .filter(p -> isAdmin(caller) || p.id().equals(caller.projectId()))
-                    .map(p -> project(ctx, p)).toList();
-            send(ctx, 200, Map.of("projects", out, "links", Map.of("self", base(ctx) + "/v3/projects", "next", "", "previous", "")));
+            String name = ctx.queryParam("name");
+            List<Project> found = isAdmin(caller) ? identity.projects(name) : identity.projectsOf(caller.userId(), name);
+            sendProjects(ctx, found, "/v3/projects");
         });
         app.get(PREFIX + "/v3/projects/{id}", ctx -> {
             Token caller = caller(ctx);
             String id = ctx.pathParam("id");
-            Project p = identity.project(id).filter(x -> isAdmin(caller) || x.id().equals(caller.projectId()))
+            Project p = identity.project(id)
+                    .filter(x -> isAdmin(caller) || identity.projectsOf(caller.userId(), x.name()).contains(x))
                     .orElseThrow(() -> new NeutronException(404, "Not Found", "Could not find project: " + id + "."));
             send(ctx, 200, Map.of("project", project(ctx, p)));
+        });
+        app.get(PREFIX + "/v3/users/{id}", ctx -> {
+            String id = selfOrAdmin(ctx);
+            User u = identity.user(id).orElseThrow(() -> userNotFound(id));
+            send(ctx, 200, Map.of("user", user(ctx, u)));
+        });
+        app.get(PREFIX + "/v3/users/{id}/projects", ctx -> {
+            String id = selfOrAdmin(ctx);
+            identity.user(id).orElseThrow(() -> userNotFound(id));
+            sendProjects(ctx, identity.projectsOf(id, null), "/v3/users/" + id + "/projects");
         });
     }
 
@@ -101,6 +114,26 @@ public final class IdentityApi {
     }
 
     private static boolean isAdmin(Token t) { return t.roles().contains("admin"); }
+
+    /** The user id in the path, which only that user and admin may look at. */
+    private String selfOrAdmin(Context ctx) {
+        Token caller = caller(ctx);
+        String id = ctx.pathParam("id");
+        if (!isAdmin(caller) && !id.equals(caller.userId())) throw userNotFound(id);
+        return id;
+    }
+
+    private static NeutronException userNotFound(String id) {
+        return new NeutronException(404, "Not Found", "Could not find user: " + id + ".");
+    }
+
+    private static void sendProjects(Context ctx, List<Project> projects, String path) {
+        Map<String, Object> links = new LinkedHashMap<>();
+        links.put("self", base(ctx) + path);
+        links.put("previous", null);
+        links.put("next", null);
+        send(ctx, 200, Map.of("projects", projects.stream().map(p -> project(ctx, p)).toList(), "links", links));
+    }
 
     private Map<String, Object> tokenBody(Context ctx, Token t) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -159,6 +192,19 @@ public final class IdentityApi {
         m.put("parent_id", p.domainId());
         m.put("tags", List.of());
         m.put("links", Map.of("self", base(ctx) + "/v3/projects/" + p.id()));
+        return m;
+    }
+
+    private static Map<String, Object> user(Context ctx, User u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", u.id());
+        m.put("name", u.name());
+        m.put("domain_id", u.domainId());
+        m.put("enabled", u.enabled());
+        m.put("default_project_id", u.defaultProjectId());
+        m.put("password_expires_at", null);
+        m.put("options", Map.of());
+        m.put("links", Map.of("self", base(ctx) + "/v3/users/" + u.id()));
         return m;
     }
 

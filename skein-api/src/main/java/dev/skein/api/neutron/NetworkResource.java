@@ -44,6 +44,12 @@ final class NetworkResource implements Resource<Network> {
     @Override
     public List<Map<String, Object>> render(RequestContext ctx, List<Network> items) {
         Map<String, List<String>> subnets = service.subnetIds(items.stream().map(Network::id).toList());
-        return items.stream().map(n -> Views.network(n, subnets.getOrDefault(n.id(), List.of()), ctx)).toList();
+        Set<String> sharedWithCaller = service.sharedWithCaller(ctx);
+        return items.stream().map(n -> {
+            Map<String, Object> view = Views.network(n, subnets.getOrDefault(n.id(), List.of()), ctx);
+            // As in Neutron, "shared" says whether the network is shared with the caller: with every project or with its own.
+            if (sharedWithCaller.contains(n.id())) view.put("shared", true);
+            return view;
+        }).toList();
     }
 }

@@ -23,12 +23,17 @@ public final class NeutronApi {
 
     private final IdentityService identity;
     private final List<Resource<?>> resources;
+    private final QuotaRoutes quotas;
     private final List<Consumer<Javalin>> extraRoutes = new ArrayList<>();
 
     public NeutronApi(IdentityService identity, dev.skein.service.NetworkService networks,
-                      dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports) {
+                      dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports,
+                      dev.skein.service.RbacService rbac, dev.skein.service.QuotaService quotas,
+                      dev.skein.service.RouterService routers, dev.skein.service.FloatingIpService floatingIps) {
         this.identity = identity;
-        this.resources = List.of(new NetworkResource(networks), new SubnetResource(subnets), new PortResource(ports));
+        this.resources = List.of(new NetworkResource(networks), new SubnetResource(subnets), new PortResource(ports),
+                new RbacPolicyResource(rbac), new RouterResource(routers), new FloatingIpResource(floatingIps));
+        this.quotas = new QuotaRoutes(quotas);
     }
 
     public void register(Javalin app) {
@@ -45,6 +50,7 @@ public final class NeutronApi {
             ctx.json(Map.of("extension", Extensions.view(e)));
         });
         for (Resource<?> r : resources) routes(app, r);
+        quotas.register(app);
         extraRoutes.forEach(r -> r.accept(app));
     }
 
@@ -54,11 +60,8 @@ public final class NeutronApi {
         return this;
     }
 
-    /** Who is asking, as established for every request under /v2.0. */
-    static RequestContext context(Context ctx) { return ctx.attribute(CONTEXT); }
-
     private <T> void routes(Javalin app, Resource<T> r) {
-        String base = "/v2.0/" + r.collection();
+        String base = "/v2.0/" + r.path();
         app.get(base, ctx -> {
             RequestContext rc = ctx.attribute(CONTEXT);
             ListQuery q = new ListQuery(ctx.queryParamMap(), r.attributes(rc));
@@ -94,7 +97,10 @@ public final class NeutronApi {
             r.delete(ctx.attribute(CONTEXT), ctx.pathParam("id"), ifMatch(ctx));
             ctx.status(204);
         });
+        if (r.taggable()) tagRoutes(app, r, base);
+    }
 
+    private <T> void tagRoutes(Javalin app, Resource<T> r, String base) {
         app.get(base + "/{id}/tags", ctx -> send(ctx, 200, Map.of("tags", r.tags(r.get(ctx.attribute(CONTEXT), ctx.pathParam("id"))))));
         app.put(base + "/{id}/tags", ctx -> {
             Map<String, Object> body = Json.object(ctx.body());
@@ -131,13 +137,15 @@ public final class NeutronApi {
             r.updateTags(ctx.attribute(CONTEXT), id, old -> StandardAttributes.withoutTag(old, tag, id));
             ctx.status(204);
         });
+        r.actions().forEach((name, action) -> app.put(base + "/{id}/" + name, ctx ->
+                send(ctx, 200, action.apply(ctx.attribute(CONTEXT), ctx.pathParam("id"), Json.object(ctx.body())))));
     }
 
     private static <T> Map<String, Object> one(Resource<T> r, RequestContext rc, T item) {
         return r.render(rc, List.of(item)).get(0);
     }
 
-    private static Object requireMember(Map<String, Object> body, String member) {
+    static Object requireMember(Map<String, Object> body, String member) {
         if (!body.containsKey(member) || body.size() != 1) {
             throw NeutronException.badRequest("Unable to find '" + member + "' in request body");
         }
@@ -145,7 +153,7 @@ public final class NeutronApi {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> memberBody(String member, Object o) {
+    static Map<String, Object> memberBody(String member, Object o) {
         if (!(o instanceof Map<?, ?> m)) throw NeutronException.badRequest("Invalid format: '" + member + "' must be a JSON object");
         return (Map<String, Object>) m;
     }
@@ -157,6 +165,9 @@ public final class NeutronApi {
         if (!m.matches()) throw NeutronException.badRequest("If-Match header without revision_number=N: " + h);
         return Long.parseLong(m.group(1));
     }
+
+    /** The caller of an authenticated /v2.0 request. */
+    static RequestContext context(Context ctx) { return ctx.attribute(CONTEXT); }
 
     private void authenticate(Context ctx) {
         ctx.attribute(CONTEXT, identity.context(ctx.header("X-Auth-Token")));
@@ -173,7 +184,7 @@ public final class NeutronApi {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Resource<?> r : resources) {
             list.add(Map.of("name", r.member(), "collection", r.collection(),
-                    "links", List.of(Map.of("rel", "self", "href", url + "/v2.0/" + r.collection()))));
+                    "links", List.of(Map.of("rel", "self", "href", url + "/v2.0/" + r.path()))));
         }
         send(ctx, 200, Map.of("resources", list));
     }
@@ -183,7 +194,7 @@ public final class NeutronApi {
         return ctx.scheme() + "://" + (host != null ? host : ctx.host());
     }
 
-    private static void send(Context ctx, int status, Object body) {
+    static void send(Context ctx, int status, Object body) {
         ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 }

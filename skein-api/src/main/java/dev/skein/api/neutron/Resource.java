@@ -13,6 +13,12 @@ interface Resource<T> {
 
     String member();
 
+    /** The URL path segment under /v2.0, where it differs from the collection key (rbac-policies). */
+    default String path() { return collection(); }
+
+    /** Whether the resource has standard-attribute tags and so the /tags routes. */
+    default boolean taggable() { return true; }
+
     /** Attribute names of the rendered resource, which are also the names one may filter and sort on. */
     Set<String> attributes(RequestContext ctx);
 
@@ -33,4 +39,15 @@ interface Resource<T> {
     List<String> tags(T item);
 
     List<Map<String, Object>> render(RequestContext ctx, List<T> items);
+
+    /**
+     * Member actions beyond CRUD, each answering PUT /v2.0/{collection}/{id}/{name} with 200 and the body it
+     * returns, as Neutron's routers do for add_router_interface.
+     */
+    default Map<String, Action> actions() { return Map.of(); }
+
+    @FunctionalInterface
+    interface Action {
+        Map<String, Object> apply(RequestContext ctx, String id, Map<String, Object> body);
+    }
 }

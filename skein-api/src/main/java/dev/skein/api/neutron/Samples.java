@@ -1,8 +1,11 @@
 package dev.skein.api.neutron;
 
+import dev.skein.model.FloatingIp;
 import dev.skein.model.Network;
 import dev.skein.model.NetworkType;
 import dev.skein.model.Port;
+import dev.skein.model.RbacPolicy;
+import dev.skein.model.Router;
 import dev.skein.model.Segment;
 import dev.skein.model.Subnet;
 
@@ -18,6 +21,9 @@ final class Samples {
             null, null, List.of(), T, T, 0);
     static final Port PORT = new Port("", "", "", "", "", true, "", List.of(), "", "", "", "normal", List.of(), true,
             List.of(), "", List.of(), T, T, 0);
+    static final RbacPolicy RBAC_POLICY = new RbacPolicy("", "", "", "", "", "");
+    static final Router ROUTER = new Router("", "", "", "", true, "", null, true, List.of(), false, false, List.of(), T, T, 0);
+    static final FloatingIp FLOATING_IP = new FloatingIp("", "", "", "", "", "", null, null, null, "", List.of(), T, T, 0);
 
     private Samples() {}
 }

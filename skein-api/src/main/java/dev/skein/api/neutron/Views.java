@@ -2,8 +2,11 @@ package dev.skein.api.neutron;
 
 import dev.skein.model.AddressPair;
 import dev.skein.model.FixedIp;
+import dev.skein.model.FloatingIp;
 import dev.skein.model.Network;
 import dev.skein.model.Port;
+import dev.skein.model.RbacPolicy;
+import dev.skein.model.Router;
 import dev.skein.model.Subnet;
 import dev.skein.policy.RequestContext;
 
@@ -85,6 +88,76 @@ final class Views {
         m.put("security_groups", p.securityGroups());
         standard(m, p.projectId(), p.description(), p.tags(), p.createdAt(), p.updatedAt(), p.revision());
         return m;
+    }
+
+    /** Neutron shows the target under its old name target_tenant and its newer one target_project. */
+    static Map<String, Object> rbacPolicy(RbacPolicy p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("object_type", p.objectType());
+        m.put("object_id", p.objectId());
+        m.put("action", p.action());
+        m.put("target_tenant", p.targetProject());
+        m.put("target_project", p.targetProject());
+        m.put("project_id", p.projectId());
+        m.put("tenant_id", p.projectId());
+        return m;
+    }
+
+    static Map<String, Object> router(Router r, RequestContext ctx) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("name", r.name());
+        m.put("admin_state_up", r.adminStateUp());
+        m.put("status", r.status());
+        Map<String, Object> gw = null;
+        if (r.gateway() != null) {
+            gw = new LinkedHashMap<>();
+            gw.put("network_id", r.gateway().networkId());
+            gw.put("enable_snat", r.enableSnat());
+            gw.put("external_fixed_ips", fixedIps(r.gateway().fixedIps()));
+        }
+        m.put("external_gateway_info", gw);
+        m.put("routes", r.routes().stream().map(x -> Map.of("destination", x.destination(), "nexthop", x.nexthop())).toList());
+        // Neutron shows how a router is realised to admins only.
+        if (ctx.isAdmin()) {
+            m.put("distributed", r.distributed());
+            m.put("ha", r.ha());
+        }
+        standard(m, r.projectId(), r.description(), r.tags(), r.createdAt(), r.updatedAt(), r.revision());
+        return m;
+    }
+
+    /** A floating IP; port is its associated port (null when unassociated), shown as port_details. */
+    static Map<String, Object> floatingIp(FloatingIp f, Port port) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("floating_ip_address", f.floatingIpAddress());
+        m.put("floating_network_id", f.floatingNetworkId());
+        m.put("router_id", f.routerId());
+        m.put("port_id", f.portId());
+        m.put("fixed_ip_address", f.fixedIpAddress());
+        m.put("status", f.status());
+        Map<String, Object> details = null;
+        if (port != null) {
+            details = new LinkedHashMap<>();
+            details.put("name", port.name());
+            details.put("network_id", port.networkId());
+            details.put("mac_address", port.macAddress());
+            details.put("admin_state_up", port.adminStateUp());
+            details.put("status", port.status());
+            details.put("device_id", port.deviceId());
+            details.put("device_owner", port.deviceOwner());
+        }
+        m.put("port_details", details);
+        standard(m, f.projectId(), f.description(), f.tags(), f.createdAt(), f.updatedAt(), f.revision());
+        return m;
+    }
+
+    private static List<Map<String, Object>> fixedIps(List<FixedIp> ips) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (FixedIp f : ips) out.add(Map.of("subnet_id", f.subnetId(), "ip_address", f.ipAddress()));
+        return out;
     }
 
     private static void standard(Map<String, Object> m, String project, String description, List<String> tags,

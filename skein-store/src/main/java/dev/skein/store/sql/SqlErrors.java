@@ -5,6 +5,8 @@ import dev.skein.error.NeutronException;
 /** Database failures as the API should report them. */
 final class SqlErrors {
     static final String UNIQUE_VIOLATION = "23505";
+    static final String STRING_TOO_LONG = "22001";
+    static final String NUMBER_OUT_OF_RANGE = "22003";
 
     private SqlErrors() {}
 
@@ -24,6 +26,10 @@ final class SqlErrors {
         if (state != null && state.startsWith("23")) {
             return NeutronException.conflict("Conflict",
                     "The request conflicts with a concurrent change to the same resources; retry it.");
+        }
+        // Values come from the request, so one that does not fit its column is the caller's to shorten.
+        if (STRING_TOO_LONG.equals(state) || NUMBER_OUT_OF_RANGE.equals(state)) {
+            return NeutronException.invalidInput("a value in the request is too large to be stored");
         }
         return e;
     }

@@ -33,6 +33,12 @@ final class SqlIdentity implements IdentityRepository {
     }
 
     @Override
+    public List<Project> projectsOf(String userId) {
+        return tx.handle().createQuery("SELECT * FROM projects WHERE id IN (SELECT project_id FROM role_assignments WHERE user_id = :u) "
+                + "ORDER BY name").bind("u", userId).map((rs, c) -> project(rs)).list();
+    }
+
+    @Override
     public void insertProject(Project p) {
         tx.handle().createUpdate("INSERT INTO projects (id, domain_id, name, description, enabled) VALUES (:id, :d, :n, :desc, :e)")
                 .bind("id", p.id()).bind("d", p.domainId()).bind("n", p.name()).bind("desc", p.description())

@@ -38,7 +38,8 @@ final class SqlNetworks implements NetworkRepository {
         if (visibleToProject == null) {
             return tx.handle().createQuery("SELECT " + COLUMNS + " FROM networks ORDER BY seq").map((rs, c) -> row(rs)).list();
         }
-        return tx.handle().createQuery("SELECT " + COLUMNS + " FROM networks WHERE project_id = :p OR shared OR router_external ORDER BY seq")
+        return tx.handle().createQuery("SELECT " + COLUMNS + " FROM networks WHERE project_id = :p OR shared OR id IN ("
+                        + SqlRbacPolicies.NETWORKS_GRANTED + ") ORDER BY seq")
                 .bind("p", visibleToProject).map((rs, c) -> row(rs)).list();
     }
 

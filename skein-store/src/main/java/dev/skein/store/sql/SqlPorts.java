@@ -89,12 +89,6 @@ final class SqlPorts implements PortRepository {
                 .bind("n", networkId).bindList("owners", ignoredOwners).mapTo(Long.class).one();
     }
 
-    @Override
-    public long countForeignOnNetwork(String networkId, String projectId) {
-        return tx.handle().createQuery("SELECT COUNT(*) FROM ports WHERE network_id = :n AND project_id <> :p")
-                .bind("n", networkId).bind("p", projectId).mapTo(Long.class).one();
-    }
-
     private static Map<String, Object> mutable(Port p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", p.id());

@@ -5,13 +5,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.skein.store.Store;
 import dev.skein.store.Tx;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /** The SQL store: H2 in a file by default, PostgreSQL by URL; schema brought up to date by Flyway on open. */
@@ -21,10 +26,13 @@ public final class SqlStore implements Store {
 
     private final HikariDataSource pool;
     private final Jdbi jdbi;
+    /** Tables of the migrated schema, read once: a resource whose table is absent has nothing to count. */
+    private final Set<String> tables;
 
     private SqlStore(HikariDataSource pool) {
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
+        this.tables = jdbi.withHandle(SqlStore::tables);
     }
 
     /** The embedded database in dataDir/skein.mv.db. */
@@ -41,6 +49,7 @@ public final class SqlStore implements Store {
         if (password != null) cfg.setPassword(password);
         cfg.setMaximumPoolSize(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         cfg.setPoolName("skein-db");
+        cfg.setExceptionOverrideClassName(KeepOnLockTimeout.class.getName());
         cfg.setAutoCommit(true);
         HikariDataSource ds = new HikariDataSource(cfg);
         try {
@@ -58,7 +67,7 @@ public final class SqlStore implements Store {
             try {
                 SqlTx[] committed = new SqlTx[1];
                 T result = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
-                    SqlTx tx = new SqlTx(h);
+                    SqlTx tx = new SqlTx(h, tables);
                     T r = work.apply(tx);
                     tx.beforeCommit();
                     committed[0] = tx;
@@ -76,7 +85,7 @@ public final class SqlStore implements Store {
     @Override
     public <T> T read(Function<Tx, T> work) {
         try {
-            return jdbi.withHandle(h -> work.apply(new SqlTx(h)));
+            return jdbi.withHandle(h -> work.apply(new SqlTx(h, tables)));
         } catch (RuntimeException e) {
             throw SqlErrors.translate(e);
         }
@@ -87,9 +96,25 @@ public final class SqlStore implements Store {
         pool.close();
     }
 
+    private static Set<String> tables(Handle h) {
+        Set<String> out = new HashSet<>();
+        var connection = h.getConnection();
+        try (ResultSet rs = connection.getMetaData().getTables(connection.getCatalog(), connection.getSchema(), "%", null)) {
+            while (rs.next()) out.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list the tables of the database", e);
+        }
+        return Set.copyOf(out);
+    }
+
+    /** The first SQL state in the cause chain, or among what a failed cleanup suppressed (Jdbi adds the original there). */
     static String sqlState(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null) return s.getSQLState();
+            for (Throwable suppressed : t.getSuppressed()) {
+                String state = sqlState(suppressed);
+                if (state != null) return state;
+            }
         }
         return null;
     }

@@ -51,7 +51,8 @@ final class SqlSubnets implements SubnetRepository {
             return tx.handle().createQuery("SELECT " + COLUMNS + " FROM subnets ORDER BY seq").map((rs, c) -> row(rs)).list();
         }
         return tx.handle().createQuery("SELECT " + prefixed("s") + " FROM subnets s JOIN networks n ON n.id = s.network_id "
-                        + "WHERE s.project_id = :p OR n.project_id = :p OR n.shared OR n.router_external ORDER BY s.seq")
+                        + "WHERE s.project_id = :p OR n.project_id = :p OR n.shared OR n.id IN (" + SqlRbacPolicies.NETWORKS_GRANTED
+                        + ") ORDER BY s.seq")
                 .bind("p", visibleToProject).map((rs, c) -> row(rs)).list();
     }
 

@@ -1,9 +1,13 @@
 package dev.skein.store.sql;
 
+import dev.skein.store.FloatingIpRepository;
 import dev.skein.store.IdentityRepository;
 import dev.skein.store.IpAllocationRepository;
 import dev.skein.store.NetworkRepository;
 import dev.skein.store.PortRepository;
+import dev.skein.store.QuotaRepository;
+import dev.skein.store.RbacPolicyRepository;
+import dev.skein.store.RouterRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
 import dev.skein.store.Tx;
@@ -18,16 +22,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 final class SqlTx implements Tx {
     private static final Logger LOG = LoggerFactory.getLogger(SqlTx.class);
     private final Handle h;
+    private final Set<String> tables;
     private int savepoints;
     private final Map<Class<?>, TxListener> listeners = new LinkedHashMap<>();
 
-    SqlTx(Handle h) { this.h = h; }
+    SqlTx(Handle h, Set<String> tables) {
+        this.h = h;
+        this.tables = tables;
+    }
 
     @Override public NetworkRepository networks() { return new SqlNetworks(this); }
     @Override public SubnetRepository subnets() { return new SqlSubnets(this); }
@@ -35,6 +44,10 @@ final class SqlTx implements Tx {
     @Override public IpAllocationRepository ipAllocations() { return new SqlIpAllocations(this); }
     @Override public SegmentRepository segments() { return new SqlSegments(this); }
     @Override public IdentityRepository identity() { return new SqlIdentity(this); }
+    @Override public RbacPolicyRepository rbacPolicies() { return new SqlRbacPolicies(this); }
+    @Override public QuotaRepository quotas() { return new SqlQuotas(this, tables); }
+    @Override public RouterRepository routers() { return new SqlRouters(this); }
+    @Override public FloatingIpRepository floatingIps() { return new SqlFloatingIps(this); }
     @Override public AgentRepository agents() { return new SqlAgents(this); }
     @Override public HostPlanRepository hostPlans() { return new SqlHostPlans(this); }
 

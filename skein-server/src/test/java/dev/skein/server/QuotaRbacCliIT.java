@@ -1,0 +1,126 @@
+package dev.skein.server;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.skein.server.AllInOneProcess.Login;
+import dev.skein.server.AllInOneProcess.Outcome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** RBAC sharing and quotas through the real openstack CLI against ./skein all-in-one, as admin and as a demo user. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class QuotaRbacCliIT {
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
+    private static final TypeReference<List<Map<String, Object>>> ROWS = new TypeReference<>() {};
+    private static final Login ADMIN = new Login("admin", "qr-admin-secret", "admin");
+    private static final Login DEMO = new Login("demo", "qr-demo-secret", "demo");
+
+    private static AllInOneProcess skein;
+    private static String demoProject;
+
+    @BeforeAll
+    static void start() throws Exception {
+        skein = AllInOneProcess.start(ADMIN.password(), String.join("\n",
+                "identity:",
+                "  projects:",
+                "    - name: demo",
+                "  users:",
+                "    - name: demo",
+                "      password: " + DEMO.password(),
+                "      project: demo",
+                ""));
+        demoProject = (String) skein.json(ADMIN, OBJECT, "project", "show", "demo").get("id");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (skein != null) skein.close();
+    }
+
+    @Test
+    @Order(1)
+    void shareANetworkWithTheDemoProject() throws Exception {
+        skein.json(ADMIN, OBJECT, "network", "create", "shared-with-demo");
+        skein.json(ADMIN, OBJECT, "subnet", "create", "--network", "shared-with-demo", "--subnet-range", "198.51.100.0/24", "demo-subnet");
+        assertFalse(networkNames(DEMO).contains("shared-with-demo"));
+
+        Map<String, Object> policy = skein.json(ADMIN, OBJECT, "network", "rbac", "create", "--target-project", "demo",
+                "--action", "access_as_shared", "--type", "network", "shared-with-demo");
+        String id = (String) policy.get("id");
+        assertEquals(demoProject, policy.get("target_project_id"), "--target-project demo was looked up by name");
+        assertEquals("access_as_shared", policy.get("action"));
+        assertEquals("network", policy.get("object_type"));
+
+        assertTrue(skein.json(ADMIN, ROWS, "network", "rbac", "list").stream().anyMatch(r -> id.equals(r.get("ID"))));
+        Map<String, Object> shown = skein.json(ADMIN, OBJECT, "network", "rbac", "show", id);
+        assertEquals(policy.get("object_id"), shown.get("object_id"));
+        assertEquals(demoProject, shown.get("target_project_id"));
+
+        List<Map<String, Object>> seen = skein.json(DEMO, ROWS, "network", "list", "--long");
+        Map<String, Object> net = seen.stream().filter(n -> "shared-with-demo".equals(n.get("Name"))).findFirst().orElseThrow(() ->
+                new AssertionError("demo does not see the shared network: " + seen));
+        assertEquals(true, net.get("Shared"));
+        assertTrue(skein.json(DEMO, ROWS, "network", "rbac", "list").isEmpty(), "the policy is admin's, not demo's");
+        Map<String, Object> port = skein.json(DEMO, OBJECT, "port", "create", "--network", "shared-with-demo", "demo-port");
+
+        Outcome inUse = skein.openstack(ADMIN, "network", "rbac", "delete", id);
+        assertFalse(inUse.ok());
+        assertTrue(inUse.output().contains("cannot be removed because other objects depend on it"), inUse.output());
+
+        assertTrue(skein.openstack(DEMO, "port", "delete", (String) port.get("id")).ok());
+        Outcome deleted = skein.openstack(ADMIN, "network", "rbac", "delete", id);
+        assertTrue(deleted.ok(), deleted.output());
+        assertFalse(networkNames(DEMO).contains("shared-with-demo"));
+    }
+
+    @Test
+    @Order(2)
+    void sharingWithEveryProjectIsTheShareFlag() throws Exception {
+        assertTrue(skein.openstack(ADMIN, "network", "set", "--share", "shared-with-demo").ok());
+        List<Map<String, Object>> policies = skein.json(ADMIN, ROWS, "network", "rbac", "list", "--long");
+        assertEquals(1, policies.size(), policies::toString);
+        assertEquals("access_as_shared", policies.get(0).get("Action"));
+        assertTrue(networkNames(DEMO).contains("shared-with-demo"));
+        assertTrue(skein.openstack(ADMIN, "network", "set", "--no-share", "shared-with-demo").ok());
+        assertTrue(skein.json(ADMIN, ROWS, "network", "rbac", "list").isEmpty());
+    }
+
+    @Test
+    @Order(3)
+    void quotaListShowsOverridesAndDetails() throws Exception {
+        assertTrue(skein.json(ADMIN, ROWS, "quota", "list", "--network").isEmpty(), "no project has overrides yet");
+        String token = skein.openstack(ADMIN, "token", "issue", "-f", "value", "-c", "id").output().trim();
+        var put = skein.http("PUT", "/v2.0/quotas/" + demoProject, token, "{\"quota\": {\"network\": 1, \"port\": 40}}");
+        assertEquals(200, put.statusCode(), put.body());
+
+        List<Map<String, Object>> rows = skein.json(ADMIN, ROWS, "quota", "list", "--network");
+        assertEquals(1, rows.size(), rows::toString);
+        assertEquals(demoProject, rows.get(0).get("Project ID"));
+        assertEquals(1, rows.get(0).get("Networks"));
+        assertEquals(40, rows.get(0).get("Ports"));
+        assertEquals(100, rows.get(0).get("Subnets"));
+
+        assertTrue(skein.openstack(DEMO, "network", "create", "demo-only").ok());
+        Outcome over = skein.openstack(DEMO, "network", "create", "one-too-many");
+        assertFalse(over.ok());
+        assertTrue(over.output().contains("Quota exceeded for resources: ['network']"), over.output());
+
+        List<Map<String, Object>> details = skein.json(DEMO, ROWS, "quota", "list", "--network", "--detail");
+        Map<String, Object> networks = details.stream().filter(d -> "networks".equals(d.get("Resource"))).findFirst().orElseThrow();
+        assertEquals(Map.of("Resource", "networks", "In Use", 1, "Reserved", 0, "Limit", 1), networks);
+    }
+
+    private static List<Object> networkNames(Login login) throws Exception {
+        return skein.json(login, ROWS, "network", "list").stream().map(n -> n.get("Name")).toList();
+    }
+}
