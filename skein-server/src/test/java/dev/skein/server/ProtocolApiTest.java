@@ -66,8 +66,8 @@ class ProtocolApiTest {
             assertEquals(collections.size(), Set.copyOf(collections).size(), "each collection once");
             for (Map<String, Object> r : resources) {
                 // URLs spell collections with hyphens (rbac-policies), the collection names with underscores.
-                String path = ((String) r.get("collection")).replace('_', '-');
-                assertEquals(List.of(Map.of("rel", "self", "href", cloud.baseUrl() + "/v2.0/" + path)), r.get("links"));
+                String urlPath = ((String) r.get("collection")).replace('_', '-');
+                assertEquals(List.of(Map.of("rel", "self", "href", cloud.baseUrl() + "/v2.0/" + urlPath)), r.get("links"));
             }
         }
     }
