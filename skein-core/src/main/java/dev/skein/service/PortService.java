@@ -63,7 +63,7 @@ public final class PortService {
     public Port create(RequestContext ctx, Map<String, Object> body) {
         return store.write(tx -> {
             quotas.charge(tx, NetworkService.charges(ctx, List.of(body), CREATE, "create_port", "port"));
-            return planned(tx, null, create(tx, ctx, body));
+            return create(tx, ctx, body);
         });
     }
 
@@ -71,7 +71,7 @@ public final class PortService {
         return store.write(tx -> {
             quotas.charge(tx, NetworkService.charges(ctx, bodies, CREATE, "create_port", "port"));
             List<Port> out = new ArrayList<>(bodies.size());
-            for (Map<String, Object> b : bodies) out.add(planned(tx, null, create(tx, ctx, b)));
+            for (Map<String, Object> b : bodies) out.add(create(tx, ctx, b));
             return out;
         });
     }
@@ -105,7 +105,7 @@ public final class PortService {
         port = insertWithMac(tx, port, a.has("mac_address") ? MacAddresses.requireValid(a.string("mac_address", null)) : null);
 
         List<Subnet> subnets = tx.subnets().onNetwork(networkId);
-        if (!a.has("fixed_ips")) return port.withFixedIps(allocateDefault(tx, port, subnets));
+        if (!a.has("fixed_ips")) return planned(tx, null, port.withFixedIps(allocateDefault(tx, port, subnets)));
         List<FixedIp> ips = new ArrayList<>(allocateRequested(tx, port, subnets, requestedIps(a.objectList("fixed_ips")), netOwner, List.of()));
         // Hosts configure SLAAC addresses themselves, so every non-router port has one on each such subnet.
         if (!ROUTER_OWNERS.contains(deviceOwner)) {
@@ -113,7 +113,7 @@ public final class PortService {
                 if (s.autoAddress() && ips.stream().noneMatch(f -> f.subnetId().equals(s.id()))) ips.add(claimEui64(tx, port, s));
             }
         }
-        return port.withFixedIps(ips);
+        return planned(tx, null, port.withFixedIps(ips));
     }
 
     public Port get(RequestContext ctx, String id) {
