@@ -8,6 +8,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,8 +31,24 @@ public final class LinkMonitor implements KernelEvents {
     private volatile boolean closed;
 
     public LinkMonitor(Iproute2 iproute2) {
-        this.argv = iproute2.ip("-o", "monitor", "link");
+        this.argv = orphanProof(iproute2.ip("-o", "monitor", "link"));
         this.thread = Thread.ofPlatform().daemon().name("skein-link-monitor").unstarted(this::run);
+    }
+
+    /**
+     * The monitor never exits by itself, so if the agent is killed (SIGKILL, or the JVM crashing) it would linger,
+     * orphaned. util-linux's setpriv makes the kernel send it SIGKILL when the thread that started it dies.
+     */
+    private static List<String> orphanProof(List<String> argv) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            Path setpriv = Path.of(dir.isEmpty() ? "." : dir, "setpriv");
+            if (Files.isExecutable(setpriv)) {
+                List<String> wrapped = new ArrayList<>(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
+                wrapped.addAll(argv);
+                return List.copyOf(wrapped);
+            }
+        }
+        return argv;
     }
 
     @Override
