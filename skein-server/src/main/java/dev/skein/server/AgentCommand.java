@@ -32,14 +32,19 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Runs the agent of one host: registers with the controller at --server, heartbeats, follows the",
-                "host's plan (deltas over RabbitMQ with --amqp-url, full fetches over HTTP) and realises it in the",
-                "kernel: a bridge and a VXLAN device per network with ports on the host, flat networks on the mapped",
-                "interfaces, and every port's tap (named tap + the first 11 characters of the port id, created by",
-                "the hypervisor) plugged into its bridge; then reports port status. Needs root to change the kernel.",
-                "Credentials: --token (or SKEIN_AGENT_TOKEN), else --user/--project with --password (or",
-                "SKEIN_AGENT_PASSWORD); the user needs the admin role. Every option can also be given in a YAML file",
-                "(--config) under its long name with '_' for '-', e.g. local_ip, bridge_mappings: {physnet1: eth1}."})
+        description = {"Runs the agent of one host.",
+                "It registers with the controller at --server and heartbeats, follows the",
+                "host's plan (deltas over RabbitMQ with --amqp-url, full fetches over HTTP)",
+                "and realises it in the kernel: a bridge and a VXLAN device per network with",
+                "ports on the host, flat networks on the mapped interfaces, and every port's",
+                "tap (named tap + the first 11 characters of the port id, created by the",
+                "hypervisor) plugged into its bridge; then it reports port status. Changing",
+                "the kernel needs root.",
+                "Credentials: --token (or SKEIN_AGENT_TOKEN), else --user and --project with",
+                "--password (or SKEIN_AGENT_PASSWORD); the user needs the admin role.",
+                "Every option can also be given in a YAML file (--config) under its long",
+                "name with '_' for '-', e.g. local_ip: 192.0.2.7 or",
+                "bridge_mappings: {physnet1: eth1}."})
 final class AgentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
 
@@ -122,6 +127,7 @@ final class AgentCommand implements Callable<Integer> {
         AgentSettings settings = new AgentSettings(hostName, first(localIp, f.localIp, null), mappings, first(netns, f.netns, null),
                 Duration.ofSeconds(heartbeat), Duration.ofSeconds(resync), AgentSettings.DEFAULT_DEBOUNCE);
 
+        HttpControllerClient controller = new HttpControllerClient(URI.create(url), credentials(f));
         String amqp = first(amqpUrl, f.amqpUrl, null);
         Bus bus;
         if (amqp == null) {
@@ -130,7 +136,7 @@ final class AgentCommand implements Callable<Integer> {
         } else {
             bus = new AmqpBus(amqp, "skein-agent-" + hostName);
         }
-        HostAgent agent = new HostAgent(settings, new HttpControllerClient(URI.create(url), credentials(f)), bus, new ProcessRunner()).start();
+        HostAgent agent = new HostAgent(settings, controller, bus, new ProcessRunner()).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

@@ -26,13 +26,16 @@ public final class Main {
     }
 
     @Command(name = "all-in-one", mixinStandardHelpOptions = true,
-            description = {"Runs the controller (Networking API v2.0 and a built-in Keystone v3 subset at /identity/v3)",
-                    "with the embedded database in the data directory, until Ctrl-C or SIGTERM, and the agent of the",
-                    "local host in the same process (in-process bus). The agent plugs the tap interfaces of ports bound",
-                    "to its host name (binding:host_id) into their networks' bridges; without root or taps it simply",
-                    "finds none. Config file section local_agent: enabled, host, local_ip, bridge_mappings, netns.",
-                    "The admin password comes from SKEIN_ADMIN_PASSWORD, else identity.admin_password in the config",
-                    "file; if neither is set on the first start, one is generated and written to DATA_DIR/openrc."})
+            description = {"Runs the controller and the local host's agent in one process.",
+                    "The controller serves the Networking API v2.0 and a built-in Keystone v3",
+                    "subset at /identity/v3, with the embedded database in the data directory,",
+                    "until Ctrl-C or SIGTERM. The agent (in-process bus) plugs the taps of ports",
+                    "bound to its host name (binding:host_id) into their networks' bridges;",
+                    "without root or taps it simply finds none. Config file section local_agent:",
+                    "enabled, host, local_ip, bridge_mappings, netns, resync_interval.",
+                    "The admin password comes from SKEIN_ADMIN_PASSWORD, else",
+                    "identity.admin_password in the config file; if neither is set on the first",
+                    "start, one is generated and written to DATA_DIR/openrc."})
     static final class AllInOne extends ControllerCommand {
         @Option(names = "--agent-host", paramLabel = "NAME",
                 description = "Host name the built-in agent serves, i.e. the binding:host_id of its ports (default: "
@@ -63,9 +66,10 @@ public final class Main {
     }
 
     @Command(name = "server", mixinStandardHelpOptions = true,
-            description = {"Runs the controller alone: all-in-one without the built-in agent. Agents run on the hosts as",
-                    "'skein agent' and hear about changes over RabbitMQ (bus.amqp_url in the config file); several",
-                    "servers may share one PostgreSQL database (database.url)."})
+            description = {"Runs the controller alone: all-in-one without the built-in agent.",
+                    "Agents run on the hosts as 'skein agent' and hear about changes over",
+                    "RabbitMQ (bus.amqp_url in the config file); several servers may share",
+                    "one PostgreSQL database (database.url)."})
     static final class Server extends ControllerCommand {
         @Override
         String name() { return "server"; }
