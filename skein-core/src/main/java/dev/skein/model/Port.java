@@ -16,6 +16,12 @@ public record Port(
                 List.copyOf(newTags), createdAt, now, revision + 1);
     }
 
+    public Port withStatus(String newStatus) {
+        return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId,
+                deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups, newStatus, tags,
+                createdAt, updatedAt, revision);
+    }
+
     public Port withFixedIps(List<FixedIp> ips) {
         return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, List.copyOf(ips),
                 deviceId, deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups,

@@ -34,7 +34,9 @@ final class L3Access {
 
     /** Removes a port a router or floating IP made for itself, with its addresses. */
     static void deletePort(Tx tx, String portId) {
+        var port = tx.ports().get(portId);
         tx.ipAllocations().releaseAll(portId);
         tx.ports().delete(portId);
+        port.ifPresent(p -> PlanChanges.port(tx, p, null));
     }
 }

@@ -137,6 +137,7 @@ public final class NetworkService {
                     a.bool("port_security_enabled", n.portSecurityEnabled()), n.status(), n.segment(), n.tags(),
                     n.createdAt(), now(), n.revision() + 1);
             tx.networks().update(u);
+            PlanChanges.network(tx, n, u);
             return u;
         });
     }
@@ -151,6 +152,7 @@ public final class NetworkService {
                 throw NeutronException.conflict("NetworkInUse", "Unable to complete operation on network " + id
                         + ". There are one or more ports still in use on the network.");
             }
+            PlanChanges.network(tx, n, null);
             for (var p : tx.ports().list(null, id)) {
                 tx.ipAllocations().releaseAll(p.id());
                 tx.ports().delete(p.id());

@@ -106,7 +106,7 @@ public final class PortService {
         tx.securityGroups().addPortGroups(port.id(), groups);
 
         List<Subnet> subnets = tx.subnets().onNetwork(networkId);
-        if (!a.has("fixed_ips")) return port.withFixedIps(allocateDefault(tx, port, subnets));
+        if (!a.has("fixed_ips")) return planned(tx, null, port.withFixedIps(allocateDefault(tx, port, subnets)));
         List<FixedIp> ips = new ArrayList<>(allocateRequested(tx, port, subnets, requestedIps(a.objectList("fixed_ips")), netOwner, List.of()));
         // Hosts configure SLAAC addresses themselves, so every non-router port has one on each such subnet.
         if (!ROUTER_OWNERS.contains(deviceOwner)) {
@@ -114,7 +114,7 @@ public final class PortService {
                 if (s.autoAddress() && ips.stream().noneMatch(f -> f.subnetId().equals(s.id()))) ips.add(claimEui64(tx, port, s));
             }
         }
-        return port.withFixedIps(ips);
+        return planned(tx, null, port.withFixedIps(ips));
     }
 
     public Port get(RequestContext ctx, String id) {
@@ -163,6 +163,8 @@ public final class PortService {
                     a.text("device_owner", p.deviceOwner(), StandardAttributes.MAX_NAME),
                     a.text("binding:host_id", p.hostId(), StandardAttributes.MAX_NAME), vnicType(a, p.vnicType()),
                     pairs, portSecurity, groups, p.status(), p.tags(), p.createdAt(), now(), p.revision() + 1);
+            // Only the agent of the new host can say the port is up there.
+            if (!u.hostId().equals(p.hostId())) u = u.withStatus("DOWN");
             if (!tx.ports().tryUpdate(u)) throw macInUse(net.id(), mac);
             if (!groups.equals(p.securityGroups())) {
                 tx.securityGroups().setPortGroups(id, groups);
@@ -184,9 +186,9 @@ public final class PortService {
                 List<FixedIp> all = new ArrayList<>(kept);
                 all.addAll(added);
                 L3Integrity.requireFloatingIpsKept(tx, p.id(), all);
-                return u.withFixedIps(all);
+                return planned(tx, p, u.withFixedIps(all));
             }
-            return u;
+            return planned(tx, p, u);
         });
     }
 
@@ -198,6 +200,7 @@ public final class PortService {
             L3Integrity.beforePortDelete(tx, ctx, p, now());
             tx.ipAllocations().releaseAll(id);
             tx.ports().delete(id);
+            PlanChanges.port(tx, p, null);
             return null;
         });
     }
@@ -212,6 +215,12 @@ public final class PortService {
             tx.ports().tryUpdate(u);
             return loaded(tx, u);
         });
+    }
+
+    /** The port after a write, once the hosts whose plans the write changes are known to the transaction. */
+    private static Port planned(Tx tx, Port before, Port after) {
+        PlanChanges.port(tx, before, after);
+        return after;
     }
 
     private Port insertWithMac(Tx tx, Port port, String requestedMac) {

@@ -22,6 +22,12 @@ public interface PortRepository {
 
     void delete(String id);
 
+    /**
+     * Sets the status an agent reported for a port bound to its host, raising revision_number and updated_at as any
+     * change of a port does; false when the port is not bound to that host or already has that status.
+     */
+    boolean updateStatus(String id, String hostId, String status, java.time.Instant now);
+
     /** Ports on the network whose device_owner is not in the given list. */
     long countOnNetwork(String networkId, List<String> ignoredOwners);
 }

@@ -25,4 +25,14 @@ public interface Tx {
     SecurityGroupRepository securityGroups();
 
     SecurityGroupRuleRepository securityGroupRules();
+
+    AgentRepository agents();
+
+    HostPlanRepository hostPlans();
+
+    /**
+     * The listener of the given type attached to this transaction, created by create on first use; each attempt
+     * of a retried transaction starts with none.
+     */
+    <T extends TxListener> T attach(Class<T> type, java.util.function.Supplier<T> create);
 }

@@ -2,6 +2,8 @@ package dev.skein.service;
 
 import dev.skein.error.NeutronException;
 import dev.skein.service.QuotaService.Charge;
+import dev.skein.store.AgentRepository;
+import dev.skein.store.HostPlanRepository;
 import dev.skein.store.IdentityRepository;
 import dev.skein.store.IpAllocationRepository;
 import dev.skein.store.NetworkRepository;
@@ -15,6 +17,7 @@ import dev.skein.store.FloatingIpRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
 import dev.skein.store.Tx;
+import dev.skein.store.TxListener;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -149,5 +153,10 @@ class QuotaServiceTest {
         @Override public FloatingIpRepository floatingIps() { throw new UnsupportedOperationException(); }
         @Override public SecurityGroupRepository securityGroups() { throw new UnsupportedOperationException(); }
         @Override public SecurityGroupRuleRepository securityGroupRules() { throw new UnsupportedOperationException(); }
+        @Override public AgentRepository agents() { throw new UnsupportedOperationException(); }
+        @Override public HostPlanRepository hostPlans() { throw new UnsupportedOperationException(); }
+
+        @Override
+        public <T extends TxListener> T attach(Class<T> type, Supplier<T> create) { throw new UnsupportedOperationException(); }
     }
 }

@@ -1,8 +1,17 @@
 package dev.skein.server;
 
+import dev.skein.agent.ProcessRunner;
+import dev.skein.agent.host.AgentSettings;
+import dev.skein.agent.host.HostAgent;
 import dev.skein.api.http.ApiServer;
 import dev.skein.api.identity.IdentityApi;
+import dev.skein.api.neutron.AgentsApi;
 import dev.skein.api.neutron.NeutronApi;
+import dev.skein.bus.AmqpBus;
+import dev.skein.bus.Bus;
+import dev.skein.bus.InProcessBus;
+import dev.skein.control.HostPlanPublisher;
+import dev.skein.control.HostPlanService;
 import dev.skein.identity.IdentityService;
 import dev.skein.identity.IdentitySettings;
 import dev.skein.identity.TokenCodec;
@@ -10,9 +19,11 @@ import dev.skein.ipam.MacAddresses;
 import dev.skein.ipam.Range;
 import dev.skein.ipam.RangeAllocator;
 import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.AgentService;
 import dev.skein.service.FloatingIpService;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
+import dev.skein.service.PlanChanges;
 import dev.skein.service.PortService;
 import dev.skein.service.QuotaService;
 import dev.skein.service.QuotaSettings;
@@ -40,10 +51,16 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Controller implements AutoCloseable {
     private final Store store;
     private final ApiServer api;
+    private final Bus bus;
+    private final AgentService agents;
+    private final HostPlanService plans;
 
-    private Controller(Store store, ApiServer api) {
+    private Controller(Store store, ApiServer api, Bus bus, AgentService agents, HostPlanService plans) {
         this.store = store;
         this.api = api;
+        this.bus = bus;
+        this.agents = agents;
+        this.plans = plans;
     }
 
     /** Opens the store (migrating it), bootstraps identity and starts the API. */
@@ -51,9 +68,14 @@ public final class Controller implements AutoCloseable {
         Files.createDirectories(dataDir);
         Clock clock = Clock.systemUTC();
         NetworkSettings settings = networkSettings(cfg.network);
-        Store store = cfg.database.url == null || cfg.database.url.isBlank()
+        Store sql = cfg.database.url == null || cfg.database.url.isBlank()
                 ? SqlStore.embedded(dataDir)
                 : SqlStore.open(cfg.database.url, cfg.database.user, cfg.database.password);
+        Bus bus = cfg.bus.amqpUrl == null || cfg.bus.amqpUrl.isBlank()
+                ? new InProcessBus() : new AmqpBus(cfg.bus.amqpUrl, "skein-controller");
+        // Every write transaction reports the host plans it changed, and the publisher tells those hosts' agents.
+        HostPlanService plans = new HostPlanService(sql);
+        Store store = PlanChanges.tracking(sql, new HostPlanPublisher(plans, bus));
         try {
             RangeAllocator allocator = new RangeAllocator(ThreadLocalRandom::current);
             IdentityService identity = new IdentityService(store, new TokenCodec(tokenKey(dataDir), clock),
@@ -67,9 +89,14 @@ public final class Controller implements AutoCloseable {
                     new SubnetService(store, clock, quotas), ports, new RbacService(store, quotas, clock), quotas,
                     new RouterService(store, ports, clock, quotas), new FloatingIpService(store, ports, clock, quotas),
                     new SecurityGroupService(store, clock, quotas), new SecurityGroupRuleService(store, clock, quotas));
+            if (cfg.agents.agentDownTime < 1) throw new IllegalArgumentException("agents.agent_down_time must be at least 1 second");
+            AgentService agents = new AgentService(store, Duration.ofSeconds(cfg.agents.agentDownTime), clock);
+            neutron.addRoutes(new AgentsApi(agents, plans)::register);
+            if (bus instanceof AmqpBus amqp) amqp.startPublisher();
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
-            return new Controller(store, api);
+            return new Controller(store, api, bus, agents, plans);
         } catch (RuntimeException | IOException e) {
+            bus.close();
             store.close();
             throw e;
         }
@@ -77,9 +104,15 @@ public final class Controller implements AutoCloseable {
 
     public int port() { return api.port(); }
 
+    /** An agent for a host in this process, talking to this controller by direct calls and over its bus. */
+    public HostAgent startAgent(AgentSettings settings) {
+        return new HostAgent(settings, new LocalControllerClient(agents, plans), bus, new ProcessRunner()).start();
+    }
+
     @Override
     public void close() {
         api.close();
+        bus.close();
         store.close();
     }
 

@@ -1,5 +1,7 @@
 package dev.skein.server;
 
+import dev.skein.agent.host.AgentSettings;
+import dev.skein.agent.host.HostAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -8,13 +10,14 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "skein", mixinStandardHelpOptions = true, version = "skein 0.1.0",
         description = "Skein: a cloud network service with an OpenStack Networking API v2.0.",
-        subcommands = {Main.AllInOne.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.AllInOne.class, Main.Server.class, AgentCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -23,11 +26,60 @@ public final class Main {
     }
 
     @Command(name = "all-in-one", mixinStandardHelpOptions = true,
-            description = {"Runs the controller (Networking API v2.0 and a built-in Keystone v3 subset at /identity/v3)",
-                    "with the embedded database in the data directory, until Ctrl-C or SIGTERM.",
-                    "The admin password comes from SKEIN_ADMIN_PASSWORD, else identity.admin_password in the config",
-                    "file; if neither is set on the first start, one is generated and written to DATA_DIR/openrc."})
-    static final class AllInOne implements Callable<Integer> {
+            description = {"Runs the controller and the local host's agent in one process.",
+                    "The controller serves the Networking API v2.0 and a built-in Keystone v3",
+                    "subset at /identity/v3, with the embedded database in the data directory,",
+                    "until Ctrl-C or SIGTERM. The agent (in-process bus) plugs the taps of ports",
+                    "bound to its host name (binding:host_id) into their networks' bridges;",
+                    "without root or taps it simply finds none. Config file section local_agent:",
+                    "enabled, host, local_ip, bridge_mappings, netns, resync_interval.",
+                    "The admin password comes from SKEIN_ADMIN_PASSWORD, else",
+                    "identity.admin_password in the config file; if neither is set on the first",
+                    "start, one is generated and written to DATA_DIR/openrc."})
+    static final class AllInOne extends ControllerCommand {
+        @Option(names = "--agent-host", paramLabel = "NAME",
+                description = "Host name the built-in agent serves, i.e. the binding:host_id of its ports (default: "
+                        + "local_agent.host in the config file, else this machine's host name).")
+        String agentHost;
+
+        @Option(names = "--agent-local-ip", paramLabel = "IP",
+                description = "Underlay (VXLAN endpoint) address of the built-in agent (default: local_agent.local_ip "
+                        + "in the config file, else 127.0.0.1).")
+        String agentLocalIp;
+
+        @Option(names = "--no-agent", description = "Run without the built-in agent (as local_agent.enabled: false does).")
+        boolean noAgent;
+
+        @Override
+        String name() { return "all-in-one"; }
+
+        @Override
+        HostAgent startAgent(SkeinConfig cfg, Controller controller) {
+            SkeinConfig.LocalAgent c = cfg.localAgent;
+            if (noAgent || !c.enabled) return null;
+            if (c.resyncInterval < 1) throw new IllegalArgumentException("local_agent.resync_interval must be at least 1 second");
+            String host = agentHost != null ? agentHost : c.host != null ? c.host : AgentCommand.machineHostName();
+            return controller.startAgent(new AgentSettings(host, agentLocalIp != null ? agentLocalIp : c.localIp,
+                    c.bridgeMappings, c.netns, AgentSettings.DEFAULT_HEARTBEAT, Duration.ofSeconds(c.resyncInterval),
+                    AgentSettings.DEFAULT_DEBOUNCE));
+        }
+    }
+
+    @Command(name = "server", mixinStandardHelpOptions = true,
+            description = {"Runs the controller alone: all-in-one without the built-in agent.",
+                    "Agents run on the hosts as 'skein agent' and hear about changes over",
+                    "RabbitMQ (bus.amqp_url in the config file); several servers may share",
+                    "one PostgreSQL database (database.url)."})
+    static final class Server extends ControllerCommand {
+        @Override
+        String name() { return "server"; }
+
+        @Override
+        HostAgent startAgent(SkeinConfig cfg, Controller controller) { return null; }
+    }
+
+    /** The options and the life cycle shared by the commands that run a controller. */
+    abstract static class ControllerCommand implements Callable<Integer> {
         @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address of the API (default: 127.0.0.1:9696, or 'listen' in the config file).")
         String listen;
 
@@ -38,6 +90,11 @@ public final class Main {
         @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: DATA_DIR/skein.yaml if it exists).")
         Path config;
 
+        abstract String name();
+
+        /** The agent this command runs beside the controller, or null. */
+        abstract HostAgent startAgent(SkeinConfig cfg, Controller controller);
+
         @Override
         public Integer call() throws Exception {
             SkeinConfig cfg = SkeinConfig.load(config != null ? config : dataDir.resolve("skein.yaml"));
@@ -46,15 +103,23 @@ public final class Main {
             String[] hp = parseListen(listen != null ? listen : cfg.listen);
             Controller.AdminPassword admin = adminPassword(cfg);
             Controller controller = Controller.start(cfg, dataDir, hp[0], Integer.parseInt(hp[1]), admin);
+            HostAgent agent;
+            try {
+                agent = startAgent(cfg, controller);
+            } catch (RuntimeException e) {
+                controller.close();
+                throw e;
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("Shutting down");
+                if (agent != null) agent.close();
                 controller.close();
                 stopped.countDown();
             }, "skein-shutdown"));
             String base = "http://" + hp[0] + ":" + controller.port();
-            LOG.info("Skein all-in-one ready: Networking API at {}/v2.0, identity at {}/identity/v3, data in {}",
-                    base, base, dataDir.toAbsolutePath());
+            LOG.info("Skein {} ready: Networking API at {}/v2.0, identity at {}/identity/v3, data in {}",
+                    name(), base, base, dataDir.toAbsolutePath());
             LOG.info("openstack CLI: export OS_AUTH_URL={}/identity/v3 OS_IDENTITY_API_VERSION=3 OS_USERNAME=admin "
                     + "OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default OS_PASSWORD=<{}>",
                     base, admin.generated() ? "see " + dataDir.resolve("openrc") : "the admin password you configured");

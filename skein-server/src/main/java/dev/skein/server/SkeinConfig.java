@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The YAML configuration file; every setting has a default so an empty or missing file is valid. */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -22,6 +24,9 @@ public final class SkeinConfig {
     public Identity identity = new Identity();
     public Network network = new Network();
     public Quotas quotas = new Quotas();
+    public Agents agents = new Agents();
+    public Bus bus = new Bus();
+    public LocalAgent localAgent = new LocalAgent();
 
     public static final class Database {
         /** A JDBC URL; empty means the embedded database in the data directory. */
@@ -54,6 +59,27 @@ public final class SkeinConfig {
         @JsonProperty("vxlan_vni_ranges")
         public List<String> vxlanVniRanges = new ArrayList<>(List.of("1:65535"));
         public int globalPhysnetMtu = 1500;
+    }
+
+    public static final class Agents {
+        /** Seconds without a heartbeat after which an agent is shown as not alive (Neutron's default). */
+        public long agentDownTime = 75;
+    }
+
+    public static final class Bus {
+        /** RabbitMQ as amqp://user:password@host:port (add /vhost for another vhost); empty means the in-process bus. */
+        public String amqpUrl;
+    }
+
+    /** The agent all-in-one runs in its own process for the local host. */
+    public static final class LocalAgent {
+        public boolean enabled = true;
+        /** Defaults to the machine's host name. */
+        public String host;
+        public String localIp = "127.0.0.1";
+        public Map<String, String> bridgeMappings = new LinkedHashMap<>();
+        public String netns;
+        public long resyncInterval = 45;
     }
 
     /** Default per-project limits, Neutron's unless configured; -1 means unlimited. Admins override them per project. */

@@ -34,6 +34,11 @@ public final class L2Realiser {
         return KernelL2State.parse(query(iproute2.ip("-j", "-d", "link", "show")), query(iproute2.bridge("-j", "fdb", "show")));
     }
 
+    /** The links alone, enough to tell which ports are plugged where. */
+    public KernelL2State readLinks() {
+        return KernelL2State.parse(query(iproute2.ip("-j", "-d", "link", "show")), "[]");
+    }
+
     private void apply(Action.Tool tool, String binary, List<Action> actions, List<String> errors) {
         StringBuilder batch = new StringBuilder();
         for (Action a : actions) if (a.tool() == tool) batch.append(a.command()).append('\n');

@@ -9,6 +9,7 @@ final class Extensions {
     record Extension(String alias, String name, String description) {}
 
     static final List<Extension> ALL = List.of(
+            new Extension("agent", "agent", "The agent management extension."),
             new Extension("allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"),
             new Extension("binding", "Port Binding", "Expose port bindings of a virtual port to external application"),
             new Extension("dvr", "Distributed Virtual Router", "Routers carry a distributed flag (admin only); Skein stores and shows it."),

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,7 @@ public final class NeutronApi {
     private final IdentityService identity;
     private final List<Resource<?>> resources;
     private final QuotaRoutes quotas;
+    private final List<Consumer<Javalin>> extraRoutes = new ArrayList<>();
 
     public NeutronApi(IdentityService identity, dev.skein.service.NetworkService networks,
                       dev.skein.service.SubnetService subnets, dev.skein.service.PortService ports,
@@ -52,6 +54,13 @@ public final class NeutronApi {
         });
         for (Resource<?> r : resources) routes(app, r);
         quotas.register(app);
+        extraRoutes.forEach(r -> r.accept(app));
+    }
+
+    /** Routes outside the generic resource pattern, registered under the same authentication. */
+    public NeutronApi addRoutes(Consumer<Javalin> routes) {
+        extraRoutes.add(routes);
+        return this;
     }
 
     private <T> void routes(Javalin app, Resource<T> r) {

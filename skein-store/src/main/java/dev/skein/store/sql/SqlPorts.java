@@ -77,6 +77,13 @@ final class SqlPorts implements PortRepository {
     }
 
     @Override
+    public boolean updateStatus(String id, String hostId, String status, Instant now) {
+        return tx.handle().createUpdate("UPDATE ports SET status = :s, updated_at = :t, revision_number = revision_number + 1 "
+                        + "WHERE id = :id AND host_id = :h AND status <> :s")
+                .bind("s", status).bind("t", now.getEpochSecond()).bind("id", id).bind("h", hostId).execute() == 1;
+    }
+
+    @Override
     public long countOnNetwork(String networkId, List<String> ignoredOwners) {
         return tx.handle().createQuery("SELECT COUNT(*) FROM ports WHERE network_id = :n AND device_owner NOT IN (<owners>)")
                 .bind("n", networkId).bindList("owners", ignoredOwners).mapTo(Long.class).one();

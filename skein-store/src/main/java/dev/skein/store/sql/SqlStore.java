@@ -70,7 +70,16 @@ public final class SqlStore implements Store {
     public <T> T write(Function<Tx, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.apply(new SqlTx(h, tables)));
+                SqlTx[] committed = new SqlTx[1];
+                T result = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+                    SqlTx tx = new SqlTx(h, tables);
+                    T r = work.apply(tx);
+                    tx.beforeCommit();
+                    committed[0] = tx;
+                    return r;
+                });
+                committed[0].afterCommit();
+                return result;
             } catch (RuntimeException e) {
                 if (attempt >= ATTEMPTS || !SqlErrors.retryable(e)) throw SqlErrors.translate(e);
                 LOG.debug("retrying transaction after {}", e.toString());

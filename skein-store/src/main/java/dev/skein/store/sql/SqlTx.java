@@ -13,15 +13,27 @@ import dev.skein.store.SecurityGroupRuleRepository;
 import dev.skein.store.SegmentRepository;
 import dev.skein.store.SubnetRepository;
 import dev.skein.store.Tx;
+import dev.skein.store.AgentRepository;
+import dev.skein.store.HostPlanRepository;
+import dev.skein.store.TxListener;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 final class SqlTx implements Tx {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlTx.class);
     private final Handle h;
     private final Set<String> tables;
     private int savepoints;
+    private final Map<Class<?>, TxListener> listeners = new LinkedHashMap<>();
 
     SqlTx(Handle h, Set<String> tables) {
         this.h = h;
@@ -40,6 +52,34 @@ final class SqlTx implements Tx {
     @Override public FloatingIpRepository floatingIps() { return new SqlFloatingIps(this); }
     @Override public SecurityGroupRepository securityGroups() { return new SqlSecurityGroups(this); }
     @Override public SecurityGroupRuleRepository securityGroupRules() { return new SqlSecurityGroupRules(this); }
+    @Override public AgentRepository agents() { return new SqlAgents(this); }
+    @Override public HostPlanRepository hostPlans() { return new SqlHostPlans(this); }
+
+    @Override
+    public <T extends TxListener> T attach(Class<T> type, Supplier<T> create) {
+        return type.cast(listeners.computeIfAbsent(type, t -> create.get()));
+    }
+
+    /** Listeners may attach further listeners while they run, so this goes until none is new. */
+    void beforeCommit() {
+        List<TxListener> done = new ArrayList<>();
+        for (List<TxListener> pending = List.copyOf(listeners.values()); !pending.isEmpty(); ) {
+            for (TxListener l : pending) l.beforeCommit(this);
+            done.addAll(pending);
+            pending = listeners.values().stream().filter(l -> !done.contains(l)).toList();
+        }
+    }
+
+    /** The transaction has committed: a failing listener is logged, since the write itself stands. */
+    void afterCommit() {
+        for (TxListener l : List.copyOf(listeners.values())) {
+            try {
+                l.afterCommit();
+            } catch (RuntimeException e) {
+                LOG.warn("after-commit action {} failed", l.getClass().getSimpleName(), e);
+            }
+        }
+    }
 
     Handle handle() { return h; }
 

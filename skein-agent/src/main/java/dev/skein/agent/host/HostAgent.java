@@ -1,0 +1,323 @@
+package dev.skein.agent.host;
+
+import dev.skein.agent.CommandRunner;
+import dev.skein.agent.Iproute2;
+import dev.skein.agent.l2.Action;
+import dev.skein.agent.l2.L2Realiser;
+import dev.skein.agent.l2.ReconcileReport;
+import dev.skein.bus.Bus;
+import dev.skein.bus.PlanCodec;
+import dev.skein.plan.HostPlan;
+import dev.skein.plan.PlanDelta;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent of one host. It registers with the controller and heartbeats; follows its host plan through deltas
+ * from the bus and full fetches (at start, on every (re)connection of the bus, on a revision gap, and periodically
+ * as a safety net); realises the plan whenever the plan or the kernel's links change; and reports every port's
+ * status and the revision it has realised.
+ *
+ * <p>All of that except heartbeats happens in one worker thread, one batch of events at a time, so a plan is never
+ * realised by two threads at once and a burst of events (a hypervisor starting ten VMs) becomes one reconcile.
+ * Nothing is flushed at start: the first reconcile of a restarted agent finds the kernel as it left it and
+ * changes nothing, so traffic keeps flowing across agent restarts.
+ */
+public final class HostAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
+    private static final Duration RETRY = Duration.ofSeconds(2);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(60);
+    private static final Duration MAX_REGISTER_BACKOFF = Duration.ofSeconds(5);
+
+    private sealed interface Event {}
+
+    private record DeltaArrived(PlanDelta delta) implements Event {}
+
+    private record FetchRequested(String why) implements Event {}
+
+    private record KernelChanged() implements Event {}
+
+    private record RegisterAgain() implements Event {}
+
+    private final AgentSettings settings;
+    private final ControllerClient controller;
+    private final Bus bus;
+    private final L2Realiser realiser;
+    private final KernelEvents kernelEvents;
+    private final PlanTracker tracker;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final ScheduledExecutorService heartbeats;
+    private final Thread worker;
+    private Bus.Subscription subscription;
+    private volatile boolean stopping;
+    private volatile String agentId;
+
+    // Worker-thread state.
+    private String fetchReason;
+    private boolean reconcileWanted;
+    private boolean fullReport;
+    private long nextResyncNanos;
+    private long retryAtNanos;
+    private Map<String, String> reported = Map.of();
+    private long reportedRevision = -1;
+    private List<String> lastNotes = List.of();
+    private List<String> lastErrors = List.of();
+    private String lastFailure;
+    private int failures;
+    private boolean heartbeatFailing;
+
+    /** An agent that hears of link changes from {@code ip monitor link} in its host (or namespace). */
+    public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner) {
+        this(settings, controller, bus, runner, new LinkMonitor(new Iproute2(settings.netns())));
+    }
+
+    public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner, KernelEvents kernelEvents) {
+        this.settings = settings;
+        this.controller = controller;
+        this.bus = bus;
+        this.realiser = new L2Realiser(runner, new Iproute2(settings.netns()));
+        this.kernelEvents = kernelEvents;
+        this.tracker = new PlanTracker(settings.host());
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("skein-heartbeat").unstarted(r));
+        this.worker = Thread.ofPlatform().name("skein-agent-" + settings.host()).unstarted(this::run);
+    }
+
+    public HostAgent start() {
+        subscription = bus.subscribe(settings.host(), new Bus.Listener() {
+            @Override
+            public void connected() { events.add(new FetchRequested("bus connected")); }
+
+            @Override
+            public void message(byte[] body) {
+                try {
+                    events.add(new DeltaArrived(PlanCodec.decode(body)));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("ignored a bus message: {}", e.getMessage());
+                }
+            }
+        });
+        kernelEvents.start(() -> events.add(new KernelChanged()));
+        worker.start();
+        long period = settings.heartbeatInterval().toMillis();
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        LOG.info("agent for host {} started (underlay {}, {}, bridge mappings {})", settings.host(), settings.localIp(),
+                settings.netns() == null ? "host network namespace" : "network namespace " + settings.netns(), settings.bridgeMappings());
+        return this;
+    }
+
+    private void run() {
+        if (!register()) return;
+        fetchReason = "start";
+        nextResyncNanos = System.nanoTime() + jittered(settings.resyncInterval());
+        while (!stopping) {
+            try {
+                // Work left over (the first fetch, a reconcile asked for while fetching) runs at once, unless it
+                // failed and waits for its retry.
+                boolean pending = (fetchReason != null || reconcileWanted && tracker.current() != null) && retryAtNanos == 0;
+                long wait = pending ? 0 : Math.max(0, nextDeadline() - System.nanoTime());
+                Event first = events.poll(wait, TimeUnit.NANOSECONDS);
+                List<Event> batch = new ArrayList<>();
+                if (first != null) {
+                    batch.add(first);
+                    // A tap usually appears with a few link events in a row; take them (and whatever else came) at once.
+                    if (first instanceof KernelChanged) Thread.sleep(settings.debounce().toMillis());
+                    events.drainTo(batch);
+                }
+                handle(batch);
+            } catch (InterruptedException e) {
+                if (stopping) return;
+            } catch (RuntimeException e) {
+                retryLater("agent step failed: " + e);
+            }
+        }
+    }
+
+    private long nextDeadline() {
+        return retryAtNanos != 0 ? Math.min(retryAtNanos, nextResyncNanos) : nextResyncNanos;
+    }
+
+    private void handle(List<Event> batch) throws InterruptedException {
+        long now = System.nanoTime();
+        if (now - nextResyncNanos >= 0) {
+            fetchReason = "periodic resync";
+            nextResyncNanos = now + jittered(settings.resyncInterval());
+        }
+        boolean retry = retryAtNanos != 0 && now - retryAtNanos >= 0;
+        if (retry) retryAtNanos = 0;
+        for (Event e : batch) {
+            switch (e) {
+                case RegisterAgain r -> {
+                    if (!register()) return;
+                    fetchReason = "registered again";
+                }
+                case FetchRequested f -> fetchReason = f.why();
+                case KernelChanged k -> reconcileWanted = true;
+                case DeltaArrived d -> {
+                    if (fetchReason != null) continue;
+                    switch (tracker.offer(d.delta())) {
+                        case PlanTracker.Applied a -> reconcileWanted = true;
+                        case PlanTracker.FetchNeeded f -> fetchReason = f.why();
+                        case PlanTracker.Ignored i -> LOG.debug("delta ignored: {}", i.why());
+                    }
+                }
+            }
+        }
+        if (fetchReason != null) fetch();
+        if ((reconcileWanted || retry) && tracker.current() != null) reconcile();
+    }
+
+    private void fetch() {
+        try {
+            HostPlan plan = controller.fetchPlan(settings.host());
+            LOG.debug("fetched plan revision {} ({})", plan.revision(), fetchReason);
+            tracker.fetched(plan);
+            fetchReason = null;
+            recovered();
+            reconcileWanted = true;
+            fullReport = true;
+        } catch (RuntimeException e) {
+            retryLater("cannot fetch the plan (" + fetchReason + "): " + e.getMessage());
+        }
+    }
+
+    private void reconcile() {
+        HostPlan plan = tracker.current();
+        reconcileWanted = false;
+        ReconcileReport report;
+        Map<String, String> statuses;
+        try {
+            report = realiser.reconcile(plan.l2());
+            statuses = PortStatuses.of(plan.l2(), realiser.readLinks());
+        } catch (RuntimeException e) {
+            retryLater("cannot realise plan revision " + plan.revision() + ": " + e.getMessage());
+            return;
+        }
+        logReport(plan, report);
+        long realised = report.succeeded() ? plan.revision() : reportedRevision;
+        if (!report.succeeded()) retryLater("plan revision " + plan.revision() + " is not fully realised");
+        Map<String, String> changed = new LinkedHashMap<>();
+        statuses.forEach((port, status) -> {
+            if (fullReport || !status.equals(reported.get(port))) changed.put(port, status);
+        });
+        if (changed.isEmpty() && realised == reportedRevision) {
+            if (report.succeeded()) recovered();
+            return;
+        }
+        try {
+            controller.reportStatus(settings.host(), Math.max(realised, 0), changed);
+            reported = statuses;
+            reportedRevision = realised;
+            fullReport = false;
+            if (!changed.isEmpty()) LOG.info("reported port status {}", changed);
+            if (report.succeeded()) recovered();
+        } catch (RuntimeException e) {
+            retryLater("cannot report port status: " + e.getMessage());
+        }
+    }
+
+    private void logReport(HostPlan plan, ReconcileReport report) {
+        if (report.changed()) {
+            LOG.info("plan revision {}: {} change(s) to the kernel", plan.revision(), report.actions().size());
+            for (Action a : report.actions()) LOG.debug("  {}", a);
+        }
+        // The same complaint on every retry would bury everything else in the log.
+        if (!report.errors().equals(lastErrors)) report.errors().forEach(e -> LOG.warn("plan revision {}: {}", plan.revision(), e));
+        if (!report.notes().equals(lastNotes)) report.notes().forEach(n -> LOG.warn("plan revision {}: {}", plan.revision(), n));
+        lastErrors = report.errors();
+        lastNotes = report.notes();
+    }
+
+    /** Schedules another try, waiting longer while the same step keeps failing; says so once per kind of failure. */
+    private void retryLater(String failure) {
+        long delay = Math.min(MAX_RETRY.toNanos(), RETRY.toNanos() << Math.min(failures, 5));
+        failures++;
+        retryAtNanos = System.nanoTime() + delay;
+        if (!failure.equals(lastFailure)) LOG.warn("{}; retrying in {} s", failure, TimeUnit.NANOSECONDS.toSeconds(delay));
+        else LOG.debug("{}; retrying in {} s", failure, TimeUnit.NANOSECONDS.toSeconds(delay));
+        lastFailure = failure;
+    }
+
+    private void recovered() {
+        if (lastFailure != null) LOG.info("recovered from: {}", lastFailure);
+        failures = 0;
+        lastFailure = null;
+    }
+
+    /** Registers until it works or the agent stops; false if it stopped. */
+    private boolean register() {
+        Map<String, Object> configurations = new HashMap<>();
+        if (settings.netns() != null) configurations.put("netns", settings.netns());
+        var registration = new ControllerClient.Registration(settings.host(), settings.localIp(), settings.bridgeMappings(), configurations);
+        long backoff = 250;
+        for (int attempt = 0; !stopping; attempt++) {
+            try {
+                agentId = controller.register(registration);
+                LOG.info("registered as agent {} of host {}", agentId, settings.host());
+                return true;
+            } catch (RuntimeException e) {
+                if (attempt % 10 == 0) LOG.warn("cannot register with the controller yet: {}", e.getMessage());
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return false;
+            }
+            backoff = Math.min(MAX_REGISTER_BACKOFF.toMillis(), backoff * 2);
+        }
+        return false;
+    }
+
+    private void heartbeat() {
+        String id = agentId;
+        if (id == null) return;
+        try {
+            if (!controller.heartbeat(id)) {
+                LOG.warn("the controller no longer knows agent {}; registering again", id);
+                agentId = null;
+                events.add(new RegisterAgain());
+            }
+            if (heartbeatFailing) {
+                // A controller that was away (restarting) may have committed changes it never got to announce.
+                LOG.info("heartbeats reach the controller again");
+                events.add(new FetchRequested("controller reachable again"));
+            }
+            heartbeatFailing = false;
+        } catch (RuntimeException e) {
+            if (!heartbeatFailing) LOG.warn("heartbeat failed: {}", e.getMessage());
+            heartbeatFailing = true;
+        }
+    }
+
+    private static long jittered(Duration d) {
+        long n = d.toNanos();
+        return n - n / 5 + ThreadLocalRandom.current().nextLong(Math.max(1, 2 * (n / 5)));
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        heartbeats.shutdownNow();
+        if (subscription != null) subscription.close();
+        kernelEvents.close();
+        worker.interrupt();
+        try {
+            worker.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("agent for host {} stopped", settings.host());
+    }
+}

@@ -1,0 +1,108 @@
+package dev.skein.agent.host;
+
+import dev.skein.agent.Iproute2;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hears link changes (a hypervisor creating or removing a tap, someone moving a port out of a bridge) as they
+ * happen, from a long-running {@code ip monitor link} child process, instead of polling for them. Every line it
+ * prints counts as "something changed"; the agent debounces and reconciles, which costs two reads when nothing
+ * needs doing. If the monitor dies it is restarted, and a change is signalled since events may have been missed.
+ */
+public final class LinkMonitor implements KernelEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkMonitor.class);
+    private static final long FIRST_RESTART_MS = 500;
+    private static final long MAX_RESTART_MS = 30_000;
+
+    private final List<String> argv;
+    private final Thread thread;
+    private volatile Runnable onChange = () -> {};
+    private volatile Process process;
+    private volatile boolean closed;
+
+    public LinkMonitor(Iproute2 iproute2) {
+        this.argv = orphanProof(iproute2.ip("-o", "monitor", "link"));
+        this.thread = Thread.ofPlatform().daemon().name("skein-link-monitor").unstarted(this::run);
+    }
+
+    /**
+     * The monitor never exits by itself, so if the agent is killed (SIGKILL, or the JVM crashing) it would linger,
+     * orphaned. util-linux's setpriv makes the kernel send it SIGKILL when the thread that started it dies.
+     */
+    private static List<String> orphanProof(List<String> argv) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            Path setpriv = Path.of(dir.isEmpty() ? "." : dir, "setpriv");
+            if (Files.isExecutable(setpriv)) {
+                List<String> wrapped = new ArrayList<>(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
+                wrapped.addAll(argv);
+                return List.copyOf(wrapped);
+            }
+        }
+        return argv;
+    }
+
+    @Override
+    public void start(Runnable onChange) {
+        this.onChange = onChange;
+        thread.start();
+    }
+
+    private void run() {
+        long backoff = FIRST_RESTART_MS;
+        while (!closed) {
+            try {
+                Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+                process = p;
+                if (closed) {
+                    p.destroy();
+                    return;
+                }
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    while (lines.readLine() != null) {
+                        backoff = FIRST_RESTART_MS;
+                        onChange.run();
+                    }
+                }
+                if (closed) return;
+                LOG.warn("{} ended (exit {}); restarting it", String.join(" ", argv), p.waitFor());
+            } catch (IOException e) {
+                if (closed) return;
+                LOG.warn("cannot run {}: {}; link changes are only seen at resyncs until it starts", String.join(" ", argv), e.getMessage());
+            } catch (InterruptedException e) {
+                return;
+            }
+            onChange.run();
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(MAX_RESTART_MS, backoff * 2);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Process p = process;
+        if (p != null) {
+            p.destroy();
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.skein.bus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skein.plan.HostPlan;
+import dev.skein.plan.L2Plan;
+import dev.skein.plan.PlanDelta;
+import dev.skein.plan.Uplink;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class PlanCodecTest {
+    static final L2Plan.Plug PLUG = new L2Plan.Plug("00000001-1111-4222-8333-444455556666", "tap00000001-11", "fa:16:3e:00:00:01", true);
+    static final L2Plan PLAN = new L2Plan(List.of(
+            new L2Plan.Network("a", "skbr-a", 1450, new Uplink.Vxlan("skvx-a", 100, "198.51.100.1", List.of("198.51.100.2"),
+                    List.of(new Uplink.RemoteMac("fa:16:3e:00:00:02", "198.51.100.2"))), List.of(PLUG)),
+            new L2Plan.Network("b", "skbr-b", 1500, new Uplink.Flat("physnet1", "eth1"), List.of()),
+            new L2Plan.Network("c", "skbr-c", 1500, new Uplink.Vlan("physnet1", "eth1", 42, "skvl-c"), List.of()),
+            new L2Plan.Network("d", "skbr-d", 1450, new Uplink.Unavailable("no underlay"), List.of())),
+            List.of("port x left out"));
+
+    @Test
+    void hostPlansSurviveTheRoundTripWithEveryKindOfUplink() {
+        HostPlan plan = new HostPlan("h1", 17, PLAN);
+        JsonNode tree = PlanCodec.tree(plan);
+        assertEquals(plan, PlanCodec.plan(tree));
+        assertEquals("vxlan", tree.path("l2").path("networks").path(0).path("uplink").path("type").asText());
+        assertEquals("198.51.100.2", tree.path("l2").path("networks").path(0).path("uplink").path("flood_remotes").path(0).asText());
+        assertEquals("tap00000001-11", tree.path("l2").path("networks").path(0).path("plugs").path(0).path("tap").asText());
+        assertEquals(false, tree.path("l2").path("networks").path(0).path("uplink").has("blocker"), "derived values stay out");
+    }
+
+    @Test
+    void deltasSurviveTheRoundTrip() {
+        PlanDelta delta = new PlanDelta("h1", 18, false, PLAN.networks().subList(0, 2), List.of("e"));
+        assertEquals(delta, PlanCodec.decode(PlanCodec.encode(delta)));
+        assertEquals(PlanDelta.fetch("", 0), PlanCodec.decode(PlanCodec.encode(PlanDelta.fetch("", 0))));
+    }
+
+    @Test
+    void attributesANewerControllerAddsAreIgnored() {
+        String json = "{\"host\":\"h1\",\"revision\":3,\"full\":true,\"networks\":[],\"removed_networks\":[],\"fw\":{\"x\":1}}";
+        assertEquals(PlanDelta.fetch("h1", 3), PlanCodec.decode(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void garbageIsRefusedWithAReason() {
+        assertThrows(IllegalArgumentException.class, () -> PlanCodec.decode("nope".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class, () -> PlanCodec.decode("{\"revision\":1}".getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,129 @@
+package dev.skein.service;
+
+import dev.skein.model.FixedIp;
+import dev.skein.model.Network;
+import dev.skein.model.Port;
+import dev.skein.store.Store;
+import dev.skein.store.Tx;
+import dev.skein.store.TxListener;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Which host plans one transaction changes. Writes that can change a plan say so here (a port, a network, a
+ * host's own registration); just before the transaction commits the revision of every affected host is raised
+ * once in the database, and after it has committed the {@link Listener}, if the store was wrapped with
+ * {@link #tracking}, hears which hosts got which revision so it can notify their agents.
+ *
+ * <p>A host is affected by a network when it has a port bound on that network before or after the change: its
+ * bridge, its VXLAN remotes or its plugs may differ. This over-approximates (a port's admin state only matters on
+ * its own host) in exchange for one simple rule that cannot miss a host.
+ */
+public final class PlanChanges implements TxListener {
+
+    /** Hears about committed changes; called in the writing thread, after the commit. */
+    public interface Listener {
+        void committed(Change change);
+    }
+
+    /**
+     * revisions: the new revision of every affected host; networks: the networks whose part of those plans may
+     * have changed; fullHosts: hosts whose whole plan may have changed (their own registration did).
+     */
+    public record Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts) {
+        public Change {
+            revisions = Map.copyOf(revisions);
+            networks = Set.copyOf(networks);
+            fullHosts = Set.copyOf(fullHosts);
+        }
+    }
+
+    private final Listener listener;
+    private final Set<String> networks = new TreeSet<>();
+    private final Set<String> hosts = new TreeSet<>();
+    private final Set<String> fullHosts = new TreeSet<>();
+    private Change change;
+
+    private PlanChanges(Listener listener) { this.listener = listener; }
+
+    /** A store whose write transactions report their committed plan changes to listener. */
+    public static Store tracking(Store store, Listener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return new Store() {
+            @Override
+            public <T> T write(Function<Tx, T> work) {
+                return store.write(tx -> {
+                    tx.attach(PlanChanges.class, () -> new PlanChanges(listener));
+                    return work.apply(tx);
+                });
+            }
+
+            @Override
+            public <T> T read(Function<Tx, T> work) { return store.read(work); }
+
+            @Override
+            public void close() { store.close(); }
+        };
+    }
+
+    /** A port was created (before null), changed or deleted (after null). A port bound to no host is in no plan. */
+    public static void port(Tx tx, Port before, Port after) {
+        if (!bound(before) && !bound(after)) return;
+        if (before != null && after != null && projection(before).equals(projection(after))) return;
+        PlanChanges c = of(tx);
+        for (Port p : new Port[] {before, after}) {
+            if (p == null) continue;
+            c.networks.add(p.networkId());
+            if (bound(p)) c.hosts.add(p.hostId());
+        }
+    }
+
+    /** A network was changed or is about to be deleted (after null): call before its ports go. */
+    public static void network(Tx tx, Network before, Network after) {
+        if (after != null && before.mtu() == after.mtu() && before.segment().equals(after.segment())) return;
+        PlanChanges c = of(tx);
+        c.networks.add(before.id());
+        c.hosts.addAll(tx.hostPlans().hostsOnNetworks(List.of(before.id())));
+    }
+
+    /** A host's own description (underlay address, interface mappings, its agent) changed: all of its plan may have. */
+    public static void host(Tx tx, String host) {
+        PlanChanges c = of(tx);
+        c.fullHosts.add(host);
+        c.hosts.add(host);
+        c.networks.addAll(tx.hostPlans().networksOfHost(host));
+    }
+
+    private static boolean bound(Port p) { return p != null && p.hostId() != null && !p.hostId().isEmpty(); }
+
+    private static PlanChanges of(Tx tx) { return tx.attach(PlanChanges.class, () -> new PlanChanges(null)); }
+
+    /** What a host plan can depend on; names, descriptions, tags, status and timestamps are left out. */
+    private record Projection(String networkId, String hostId, String mac, boolean adminStateUp, Set<FixedIp> fixedIps,
+                              Set<?> addressPairs, boolean portSecurity, Set<String> securityGroups) {}
+
+    private static Projection projection(Port p) {
+        return new Projection(p.networkId(), p.hostId(), p.macAddress(), p.adminStateUp(), new HashSet<>(p.fixedIps()),
+                new HashSet<>(p.allowedAddressPairs()), p.portSecurityEnabled(), new HashSet<>(p.securityGroups()));
+    }
+
+    @Override
+    public void beforeCommit(Tx tx) {
+        if (networks.isEmpty() && hosts.isEmpty()) return;
+        TreeSet<String> affected = new TreeSet<>(hosts);
+        if (!networks.isEmpty()) affected.addAll(tx.hostPlans().hostsOnNetworks(networks));
+        change = new Change(affected.isEmpty() ? Map.of() : new TreeMap<>(tx.hostPlans().bump(affected)), networks, fullHosts);
+    }
+
+    @Override
+    public void afterCommit() {
+        if (listener != null && change != null && !change.revisions().isEmpty()) listener.committed(change);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.skein.plan;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What changed in one host's plan at one revision: the new sections of the networks the change touched, and the
+ * networks the host no longer holds. full means the change may reach beyond those sections (the host's own
+ * registration changed), so the agent must fetch its whole plan instead.
+ *
+ * <p>A delta applies only on top of the plan of the revision just before it; see the agent's plan tracker.
+ */
+public record PlanDelta(String host, long revision, boolean full, List<L2Plan.Network> networks, List<String> removedNetworks) {
+    public PlanDelta {
+        Objects.requireNonNull(host, "host");
+        networks = List.copyOf(networks);
+        removedNetworks = List.copyOf(removedNetworks);
+        if (full && (!networks.isEmpty() || !removedNetworks.isEmpty())) {
+            throw new IllegalArgumentException("a full delta carries no sections");
+        }
+    }
+
+    /** Tells the host to fetch its whole plan of (at least) this revision. */
+    public static PlanDelta fetch(String host, long revision) {
+        return new PlanDelta(host, revision, true, List.of(), List.of());
+    }
+
+    /**
+     * The delta for the networks touched by a change, from the host's L2 plan compiled after it: each touched
+     * network's section if the host still holds it, its removal otherwise.
+     */
+    public static PlanDelta sections(String host, long revision, L2Plan compiled, Collection<String> touchedNetworks) {
+        Set<String> touched = new TreeSet<>(touchedNetworks);
+        List<L2Plan.Network> kept = compiled.networks().stream().filter(n -> touched.contains(n.networkId())).toList();
+        Set<String> removed = new TreeSet<>(touched);
+        kept.forEach(n -> removed.remove(n.networkId()));
+        return new PlanDelta(host, revision, false, kept, List.copyOf(removed));
+    }
+
+    /** The plan of this delta's revision, from the plan of the revision before it. */
+    public HostPlan applyTo(HostPlan base) {
+        if (full) throw new IllegalStateException("a full delta cannot be applied; fetch the plan");
+        if (!base.host().equals(host)) throw new IllegalArgumentException("delta for " + host + " applied to the plan of " + base.host());
+        Set<String> replaced = new TreeSet<>(removedNetworks);
+        networks.forEach(n -> replaced.add(n.networkId()));
+        List<L2Plan.Network> merged = new ArrayList<>();
+        for (L2Plan.Network n : base.l2().networks()) if (!replaced.contains(n.networkId())) merged.add(n);
+        merged.addAll(networks);
+        merged.sort(Comparator.comparing(L2Plan.Network::networkId));
+        return new HostPlan(host, revision, new L2Plan(merged, base.l2().problems()));
+    }
+}

@@ -1,0 +1,300 @@
+package dev.skein.server;
+
+import dev.skein.plan.DeviceNames;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The whole chain on real kernels: a controller with RabbitMQ, two `skein agent` processes each acting as one
+ * host (a network namespace; the two joined by a veth underlay), and VMs as namespaces whose taps appear after
+ * their ports are bound. Everything is driven and observed through the API: ports turn ACTIVE once plugged, VMs
+ * on different hosts ping each other over VXLAN, an agent killed with SIGKILL under a continuous ping comes back
+ * without losing a packet, a vanished tap turns its port DOWN, and changes still reach the agents after the broker
+ * restarts. Needs root; every namespace and process it starts is removed, pass or fail.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AgentDataplaneIT {
+    static final String UNDERLAY_1 = "198.51.100.1", UNDERLAY_2 = "198.51.100.2";
+    static final Duration DEADLINE = Duration.ofSeconds(20);
+    static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
+
+    static RabbitBroker broker;
+    static TestCloud cloud;
+    static Namespaces ns;
+    static Path logs;
+    static String admin;
+    static String h1, h2;
+    static final Map<String, AgentProcess> agents = new LinkedHashMap<>();
+    static final Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
+    static final Map<String, String> vms = new LinkedHashMap<>();
+    static final List<String> figures = new CopyOnWriteArrayList<>();
+
+    /** One `skein agent` child process and its log. */
+    record AgentProcess(String host, Process process, Path log) {
+        static AgentProcess launch(String host, String localIp, String netns) throws IOException {
+            Path jar = Path.of("target", "skein.jar").toAbsolutePath();
+            if (!Files.exists(jar)) fail(jar + " is missing: run the data-plane test through mvn verify, which packages it first");
+            Path log = logs.resolve("agent-" + host + "-" + System.nanoTime() + ".log");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(),
+                    "agent", "--host", host, "--local-ip", localIp, "--netns", netns, "--server", cloud.baseUrl(),
+                    "--amqp-url", broker.url(), "--heartbeat-interval", "2", "--resync-interval", "300")
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("SKEIN_AGENT_PASSWORD", TestCloud.ADMIN_PASSWORD);
+            return new AgentProcess(host, pb.start(), log);
+        }
+
+        /** SIGKILL to the agent and, so that nothing is orphaned, to its children (its link monitor). */
+        void kill() {
+            List<ProcessHandle> family = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+            family.forEach(ProcessHandle::destroyForcibly);
+            family.forEach(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join());
+        }
+
+        void stop() throws InterruptedException {
+            List<ProcessHandle> children = process.descendants().toList();
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) process.destroyForcibly();
+            children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
+
+        String logText() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = Namespaces.missingTools();
+        assertNull(missing, "the data-plane test needs " + missing);
+        logs = Files.createTempDirectory("skein-dataplane");
+        broker = RabbitBroker.start();
+        SkeinConfig cfg = new SkeinConfig();
+        cfg.bus.amqpUrl = broker.url();
+        cloud = new TestCloud(cfg);
+        admin = cloud.adminToken();
+        ns = new Namespaces();
+        h1 = ns.add("h1");
+        h2 = ns.add("h2");
+        ns.underlay(h1, UNDERLAY_1 + "/24", h2, UNDERLAY_2 + "/24", "ul");
+        agents.put("h1", AgentProcess.launch("h1", UNDERLAY_1, h1));
+        agents.put("h2", AgentProcess.launch("h2", UNDERLAY_2, h2));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            for (AgentProcess a : agents.values()) a.stop();
+        } finally {
+            try {
+                if (cloud != null) cloud.close();
+            } finally {
+                try {
+                    if (broker != null) broker.close();
+                } finally {
+                    if (ns != null) ns.close();
+                    if (logs != null) {
+                        try (Stream<Path> files = Files.walk(logs)) {
+                            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                        }
+                    }
+                    figures.forEach(f -> System.out.println("[AgentDataplaneIT] " + f));
+                }
+            }
+        }
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                StringBuilder msg = new StringBuilder("timed out after " + DEADLINE.toSeconds() + " s waiting for: " + what);
+                agents.values().forEach(a -> msg.append("\n--- agent ").append(a.host()).append(" log ---\n").append(tail(a.logText())));
+                fail(msg.toString());
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static String tail(String s) { return s.length() > 3000 ? s.substring(s.length() - 3000) : s; }
+
+    static long millisSince(long startNanos) { return (System.nanoTime() - startNanos) / 1_000_000; }
+
+    static String status(String portId) {
+        return (String) cloud.get("/v2.0/ports/" + portId, admin).json("port").get("status");
+    }
+
+    /** True when the host's agent has realised the latest revision of its plan. */
+    static boolean realised(String host) {
+        return cloud.get("/v2.0/skein/host-plans", admin).list("host_plans").stream()
+                .filter(h -> h.get("host").equals(host))
+                .anyMatch(h -> h.get("realised_revision") != null
+                        && ((Number) h.get("realised_revision")).longValue() >= ((Number) h.get("revision")).longValue());
+    }
+
+    static Map<String, Object> agentOf(String host) {
+        return cloud.get("/v2.0/agents?host=" + host, admin).list("agents").stream().findFirst().orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    static String ip(Map<String, Object> port) {
+        return (String) ((List<Map<String, Object>>) port.get("fixed_ips")).get(0).get("ip_address");
+    }
+
+    /** Creates a port bound to host and waits until that host's agent has realised it; returns the port. */
+    static Map<String, Object> boundPort(String name, String network, String host) {
+        long t0 = System.nanoTime();
+        TestCloud.Response r = cloud.post("/v2.0/ports", admin, Map.of("port", Map.of("name", name, "network_id", network,
+                "binding:host_id", host)));
+        assertEquals(201, r.status(), r.body());
+        Map<String, Object> port = r.json("port");
+        assertEquals("DOWN", port.get("status"), "no tap yet");
+        await(host + " realises the plan with " + name, () -> realised(host));
+        figures.add("port create -> plan realised on its host (" + name + "): " + millisSince(t0) + " ms");
+        ports.put(name, port);
+        return port;
+    }
+
+    /** Starts the VM of a port on its host and waits for the API to show the port ACTIVE. */
+    static void startVm(String name, String hostNs) {
+        Map<String, Object> port = ports.get(name);
+        String id = (String) port.get("id");
+        long t0 = System.nanoTime();
+        vms.put(name, ns.vm(name, hostNs, DeviceNames.tap(id), (String) port.get("mac_address"), ip(port) + "/24", 1450));
+        await(name + " ACTIVE once its tap is plugged", () -> "ACTIVE".equals(status(id)));
+        figures.add("tap created -> port ACTIVE in the API (" + name + "): " + millisSince(t0) + " ms");
+    }
+
+    @Test
+    @Order(1)
+    void portsTurnActiveOncePluggedAndVmsReachEachOtherAcrossHosts() {
+        await("both agents registered and alive", () -> Stream.of("h1", "h2").allMatch(h -> {
+            Map<String, Object> a = agentOf(h);
+            return a != null && Boolean.TRUE.equals(a.get("alive"));
+        }));
+        assertEquals(Map.of("local_ip", UNDERLAY_1, "bridge_mappings", Map.of(), "tunnel_types", List.of("vxlan"), "netns", h1),
+                agentOf("h1").get("configurations"));
+
+        TestCloud.Response net = cloud.post("/v2.0/networks", admin, Map.of("network", Map.of("name", "e2e")));
+        assertEquals(201, net.status(), net.body());
+        String network = (String) net.json("network").get("id");
+        assertEquals(201, cloud.post("/v2.0/subnets", admin, Map.of("subnet", Map.of("network_id", network, "ip_version", 4,
+                "cidr", "192.0.2.0/24"))).status());
+        boundPort("vm1", network, "h1");
+        boundPort("vm2", network, "h2");
+        startVm("vm1", h1);
+        startVm("vm2", h2);
+
+        assertEquals(DeviceNames.bridge(network), Namespaces.must("ip", "-n", h1, "-o", "link", "show", DeviceNames.tap((String) ports.get("vm1").get("id")))
+                .replaceAll(".* master (\\S+) .*\\s*", "$1"), "the tap is a port of the network's bridge");
+        assertTrue(ns.reaches(vms.get("vm1"), ip(ports.get("vm2"))), "vm1 on h1 pings vm2 on h2 over VXLAN");
+        assertTrue(ns.reaches(vms.get("vm2"), ip(ports.get("vm1"))), "and back");
+    }
+
+    @Test
+    @Order(2)
+    void anAgentKilledUnderTrafficComesBackWithoutLosingAPacket() throws Exception {
+        Process ping = new ProcessBuilder("ip", "netns", "exec", vms.get("vm1"), "ping", "-n", "-i", "0.05", "-c", "200", "-W", "1",
+                ip(ports.get("vm2"))).redirectErrorStream(true).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(ping.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) lines.add(line);
+            } catch (IOException e) {
+                lines.add("read failed: " + e);
+            }
+        });
+        try {
+            await("the ping gets answers", () -> lines.stream().anyMatch(l -> l.contains("bytes from")));
+            AgentProcess old = agents.get("h1");
+            old.kill();
+            long t0 = System.nanoTime();
+            AgentProcess fresh = AgentProcess.launch("h1", UNDERLAY_1, h1);
+            agents.put("h1", fresh);
+            await("the restarted agent has realised its plan and reported its ports",
+                    () -> fresh.logText().contains("reported port status"));
+            figures.add("agent restart (SIGKILL -> new process realised and reported): " + millisSince(t0) + " ms");
+            assertTrue(ping.isAlive(), "the restart must happen while the ping runs; make the ping longer");
+            assertEquals("ACTIVE", status((String) ports.get("vm1").get("id")));
+            assertTrue(ping.waitFor(30, TimeUnit.SECONDS), "ping did not finish");
+            reader.join(Duration.ofSeconds(5));
+        } finally {
+            if (ping.isAlive()) ping.destroyForcibly();
+        }
+        String summary = String.join("\n", lines);
+        Matcher m = PING_SUMMARY.matcher(summary);
+        assertTrue(m.find(), summary);
+        assertEquals(200, Integer.parseInt(m.group(1)), summary);
+        assertEquals(200, Integer.parseInt(m.group(2)), "packets lost across the agent restart:\n" + tail(summary));
+        figures.add("continuous ping (200 x 50 ms) across the agent restart: " + m.group(0));
+        assertTrue(agents.get("h1").logText().contains("registered as agent " + agentOf("h1").get("id")), "it registered as the same agent");
+        assertTrue(!agents.get("h1").logText().contains(" change(s) to the kernel"),
+                "the restarted agent found the kernel as it left it and changed nothing:\n" + tail(agents.get("h1").logText()));
+    }
+
+    @Test
+    @Order(3)
+    void aVanishedTapTurnsItsPortDown() {
+        String id = (String) ports.get("vm2").get("id");
+        long t0 = System.nanoTime();
+        Namespaces.must("ip", "-n", h2, "link", "del", DeviceNames.tap(id));
+        await("vm2 DOWN once its tap is gone", () -> "DOWN".equals(status(id)));
+        figures.add("tap deleted -> port DOWN in the API: " + millisSince(t0) + " ms");
+        assertEquals("ACTIVE", status((String) ports.get("vm1").get("id")));
+    }
+
+    @Test
+    @Order(4)
+    void changesStillReachTheAgentsAfterTheBrokerRestarts() throws Exception {
+        long t0 = System.nanoTime();
+        broker.restart();
+        figures.add("RabbitMQ restart (stop + start): " + millisSince(t0) + " ms");
+        String network = (String) ports.get("vm1").get("network_id");
+        // The agents resync every 300 s here, so only the bus (or a fetch it triggers) can bring them this change.
+        boundPort("vm3", network, "h2");
+        startVm("vm3", h2);
+        await("h1 has realised the plan that lists vm3's MAC", () -> realised("h1"));
+        assertTrue(ns.reaches(vms.get("vm1"), ip(ports.get("vm3"))), "vm1 on h1 pings the new vm3 on h2");
+        assertNotNull(agentOf("h2"));
+        List<String> failures = new ArrayList<>();
+        for (AgentProcess a : agents.values()) if (!a.process().isAlive()) failures.add(a.host());
+        assertEquals(List.of(), failures, "agents that died");
+    }
+}

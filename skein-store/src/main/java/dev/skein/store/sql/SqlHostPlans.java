@@ -1,0 +1,76 @@
+package dev.skein.store.sql;
+
+import dev.skein.store.HostPlanRepository;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+final class SqlHostPlans implements HostPlanRepository {
+    private final SqlTx tx;
+
+    SqlHostPlans(SqlTx tx) { this.tx = tx; }
+
+    @Override
+    public long revision(String host) {
+        return tx.handle().createQuery("SELECT revision FROM host_plans WHERE host = :h").bind("h", host)
+                .mapTo(Long.class).findOne().orElse(0L);
+    }
+
+    @Override
+    public Map<String, Long> revisions() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        tx.handle().createQuery("SELECT host, revision FROM host_plans ORDER BY host")
+                .map((rs, c) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    @Override
+    public Map<String, Long> bump(SortedSet<String> hosts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String host : hosts) {
+            // The update takes the row lock that orders this host's revisions across every controller; a host never
+            // seen before gets its row, and of two writers racing to create it the loser updates the winner's.
+            if (increment(host) == 0
+                    && !tx.tryUnique(() -> tx.handle().createUpdate("INSERT INTO host_plans (host, revision) VALUES (:h, 1)")
+                            .bind("h", host).execute() == 1)) {
+                increment(host);
+            }
+            out.put(host, revision(host));
+        }
+        return out;
+    }
+
+    private int increment(String host) {
+        return tx.handle().createUpdate("UPDATE host_plans SET revision = revision + 1 WHERE host = :h").bind("h", host).execute();
+    }
+
+    @Override
+    public Set<String> hostsOnNetworks(Collection<String> networkIds) {
+        return new TreeSet<>(inChunks(networkIds, chunk -> tx.handle()
+                .createQuery("SELECT DISTINCT host_id FROM ports WHERE network_id IN (<ids>) AND host_id <> ''")
+                .bindList("ids", chunk).mapTo(String.class).list()));
+    }
+
+    @Override
+    public Set<String> networksOfHost(String host) {
+        return new TreeSet<>(tx.handle().createQuery("SELECT DISTINCT network_id FROM ports WHERE host_id = :h")
+                .bind("h", host).mapTo(String.class).list());
+    }
+
+    /** Runs an IN-list query in slices that stay well below every database's bind-parameter limit. */
+    static <T> List<T> inChunks(Collection<String> values, Function<List<String>, List<T>> query) {
+        List<String> all = List.copyOf(values);
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += SqlIpAllocations.CHUNK) {
+            out.addAll(query.apply(all.subList(i, Math.min(all.size(), i + SqlIpAllocations.CHUNK))));
+        }
+        return out;
+    }
+}
