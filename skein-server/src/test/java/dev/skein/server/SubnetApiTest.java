@@ -246,6 +246,14 @@ class SubnetApiTest {
     }
 
     @Test
+    void routerAdvertisedSlaacAloneMakesAddressesEui64() throws UnknownHostException {
+        String net = newNetwork();
+        String v6 = (String) alice.create("subnets", v6(net, "2001:db8:31::/64", "ipv6_ra_mode", "slaac")).get("id");
+        Map<String, Object> p = alice.port(net);
+        assertSameIp(eui64("2001:db8:31::", (String) p.get("mac_address")), ipOn(p, v6));
+    }
+
+    @Test
     void cidrsMayNotOverlapOnOneNetwork() {
         String net = newNetwork();
         alice.create("subnets", v4(net, "10.13.0.0/16"));
