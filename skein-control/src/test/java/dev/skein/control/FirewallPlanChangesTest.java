@@ -104,6 +104,12 @@ class FirewallPlanChangesTest {
         ports.update(ADMIN, unbound.id(), Map.of("name", "renamed"), null);
         assertEquals(before, changes.size(), "a change the firewall does not read reaches nobody");
 
+        Port leaving = port(n, null, clients, "10.9.0.8");
+        assertTrue(holds(plans.plan("h1").firewall(), "10.9.0.8"));
+        ports.delete(ADMIN, leaving.id(), null);
+        assertEquals(Set.of("h1"), lastChange().revisions().keySet(), "a deleted member leaves the sets that held it");
+        assertFalse(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.8"));
+
         rules.delete(ADMIN, fromClients.id(), null);
         assertEquals(Set.of("h1"), lastChange().revisions().keySet());
         assertFalse(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.5"));

@@ -136,8 +136,14 @@ public final class PlanChanges implements TxListener {
         c.networks.add(before.id());
         Set<String> on = tx.hostPlans().hostsOnNetworks(List.of(before.id()));
         c.hosts.addAll(on);
-        // A deleted network's ports may leave without saying so one by one.
-        if (after == null) c.firewallHosts.addAll(on);
+        if (after != null) return;
+        // A deleted network's ports leave without saying so one by one: their hosts' firewalls change, and so do
+        // the firewalls that name their groups as remote.
+        c.firewallHosts.addAll(on);
+        List<String> ports = tx.ports().list(null, before.id()).stream().map(Port::id).toList();
+        Set<String> groups = new TreeSet<>();
+        if (!ports.isEmpty()) tx.securityGroups().ofPorts(ports).values().forEach(groups::addAll);
+        if (!groups.isEmpty()) firewall(tx, tx.hostPlans().hostsReferencingGroups(groups));
     }
 
     /** A host's own description (underlay address, interface mappings, its agent) changed: all of its plan may have. */
