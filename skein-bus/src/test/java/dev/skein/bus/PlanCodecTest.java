@@ -5,10 +5,13 @@ import dev.skein.plan.HostPlan;
 import dev.skein.plan.L2Plan;
 import dev.skein.plan.PlanDelta;
 import dev.skein.plan.Uplink;
+import dev.skein.plan.fw.FirewallCompiler;
+import dev.skein.plan.fw.FirewallIntent;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,6 +42,22 @@ class PlanCodecTest {
         PlanDelta delta = new PlanDelta("h1", 18, false, PLAN.networks().subList(0, 2), List.of("e"));
         assertEquals(delta, PlanCodec.decode(PlanCodec.encode(delta)));
         assertEquals(PlanDelta.fetch("", 0), PlanCodec.decode(PlanCodec.encode(PlanDelta.fetch("", 0))));
+    }
+
+    @Test
+    void theFirewallPartTravelsWithPlansAndDeltas() {
+        FirewallIntent.Port port = new FirewallIntent.Port(PLUG.portId(), "a", PLUG.tap(), PLUG.mac(), List.of("10.0.0.5"),
+                List.of(new FirewallIntent.AddressPair("10.0.0.0/28", null)), true, List.of("g"));
+        FirewallIntent.SecurityGroup group = new FirewallIntent.SecurityGroup("g", List.of(
+                new FirewallIntent.Rule(FirewallIntent.Direction.INGRESS, "IPv4", "tcp", 22, 22, "192.0.2.0/24", null),
+                new FirewallIntent.Rule(FirewallIntent.Direction.INGRESS, "IPv4", null, null, null, null, "g")));
+        var firewall = FirewallCompiler.compile(new FirewallIntent(List.of(port), List.of(group), Map.of("g", List.of("10.0.0.5"))));
+        HostPlan plan = new HostPlan("h1", 17, PLAN, firewall);
+        assertEquals(plan, PlanCodec.plan(PlanCodec.tree(plan)));
+        PlanDelta delta = new PlanDelta("h1", 18, false, List.of(), List.of()).withFirewall(firewall);
+        assertEquals(delta, PlanCodec.decode(PlanCodec.encode(delta)));
+        assertEquals(firewall, delta.applyTo(new HostPlan("h1", 17, PLAN)).firewall());
+        assertEquals(firewall, new PlanDelta("h1", 19, false, List.of(), List.of()).applyTo(plan).firewall(), "no part, no change");
     }
 
     @Test

@@ -1,11 +1,17 @@
 package dev.skein.control;
 
+import dev.skein.model.AddressPair;
 import dev.skein.model.Agent;
+import dev.skein.model.FixedIp;
 import dev.skein.model.Port;
+import dev.skein.model.SecurityGroupRule;
 import dev.skein.plan.HostPlan;
 import dev.skein.plan.L2Compiler;
 import dev.skein.plan.L2Intent;
 import dev.skein.plan.PlanDelta;
+import dev.skein.plan.fw.FirewallCompiler;
+import dev.skein.plan.fw.FirewallIntent;
+import dev.skein.plan.fw.FirewallPlan;
 import dev.skein.service.PlanChanges;
 import dev.skein.store.Store;
 import dev.skein.store.Tx;
@@ -14,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -32,19 +39,27 @@ public final class HostPlanService {
         return store.read(tx -> {
             long revision = tx.hostPlans().revision(host);
             L2Intent intent = intent(tx, tx.hostPlans().networksOfHost(host));
-            return new HostPlan(host, revision, L2Compiler.compile(intent, host));
+            return new HostPlan(host, revision, L2Compiler.compile(intent, host), firewall(tx, host));
         });
     }
 
-    /** One delta per host a committed change reached; hosts whose own registration changed get a fetch request. */
+    /**
+     * One delta per host a committed change reached; hosts whose own registration changed get a fetch request, and
+     * hosts whose firewall may have changed get their whole firewall part with the delta.
+     */
     public Map<String, PlanDelta> deltas(PlanChanges.Change change) {
         return store.read(tx -> {
             L2Intent intent = change.networks().isEmpty() ? new L2Intent(List.of(), List.of(), List.of())
                     : intent(tx, change.networks());
             Map<String, PlanDelta> out = new LinkedHashMap<>();
-            change.revisions().forEach((host, revision) -> out.put(host, change.fullHosts().contains(host)
-                    ? PlanDelta.fetch(host, revision)
-                    : PlanDelta.sections(host, revision, L2Compiler.compile(intent, host), change.networks())));
+            change.revisions().forEach((host, revision) -> {
+                if (change.fullHosts().contains(host)) {
+                    out.put(host, PlanDelta.fetch(host, revision));
+                    return;
+                }
+                PlanDelta delta = PlanDelta.sections(host, revision, L2Compiler.compile(intent, host), change.networks());
+                out.put(host, change.firewallHosts().contains(host) ? delta.withFirewall(firewall(tx, host)) : delta);
+            });
             return out;
         });
     }
@@ -56,6 +71,63 @@ public final class HostPlanService {
         Map<String, Long> current = store.read(tx -> tx.hostPlans().revisions());
         List<HostRevision> out = new ArrayList<>();
         current.forEach((host, revision) -> out.add(new HostRevision(host, revision, realised.get(host))));
+        return out;
+    }
+
+    /** The firewall of one host, compiled from the intent the firewall compiler needs and nothing more. */
+    static FirewallPlan firewall(Tx tx, String host) {
+        return FirewallCompiler.compile(firewallIntent(tx, host));
+    }
+
+    /**
+     * The host's bound ports with their addresses and groups, the rules of those groups, and the member addresses
+     * (fixed IPs and allowed address pairs of member ports on any host) of every group those rules name as remote.
+     */
+    static FirewallIntent firewallIntent(Tx tx, String host) {
+        List<Port> bound = new ArrayList<>();
+        for (String network : tx.hostPlans().networksOfHost(host)) {
+            for (Port p : tx.ports().list(null, network)) if (host.equals(p.hostId())) bound.add(p);
+        }
+        List<String> ids = bound.stream().map(Port::id).toList();
+        Map<String, List<FixedIp>> ips = tx.ipAllocations().ofPorts(ids);
+        Map<String, List<String>> groupsOf = tx.securityGroups().ofPorts(ids);
+        List<FirewallIntent.Port> ports = new ArrayList<>();
+        TreeSet<String> groupIds = new TreeSet<>();
+        for (Port p : bound) {
+            List<String> groups = groupsOf.getOrDefault(p.id(), List.of());
+            groupIds.addAll(groups);
+            ports.add(FirewallIntent.Port.of(p.withFixedIps(ips.getOrDefault(p.id(), List.of())).withSecurityGroups(groups)));
+        }
+        Map<String, List<FirewallIntent.Rule>> rules = new LinkedHashMap<>();
+        groupIds.forEach(g -> rules.put(g, new ArrayList<>()));
+        TreeSet<String> remotes = new TreeSet<>();
+        for (SecurityGroupRule r : tx.securityGroupRules().ofGroups(groupIds)) {
+            rules.get(r.securityGroupId()).add(new FirewallIntent.Rule(FirewallIntent.Direction.valueOf(r.direction().toUpperCase(Locale.ROOT)),
+                    r.ethertype(), r.protocol(), r.portRangeMin(), r.portRangeMax(), r.remoteIpPrefix(), r.remoteGroupId()));
+            if (r.remoteGroupId() != null) remotes.add(r.remoteGroupId());
+        }
+        List<FirewallIntent.SecurityGroup> groups = new ArrayList<>();
+        rules.forEach((g, rs) -> groups.add(new FirewallIntent.SecurityGroup(g, rs)));
+        return new FirewallIntent(ports, groups, memberAddresses(tx, remotes));
+    }
+
+    private static Map<String, List<String>> memberAddresses(Tx tx, Collection<String> groupIds) {
+        Map<String, List<String>> members = tx.hostPlans().groupMembers(groupIds);
+        TreeSet<String> portIds = new TreeSet<>();
+        members.values().forEach(portIds::addAll);
+        Map<String, Port> ports = new LinkedHashMap<>();
+        tx.ports().getAll(portIds).forEach(p -> ports.put(p.id(), p));
+        Map<String, List<FixedIp>> ips = tx.ipAllocations().ofPorts(portIds);
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String g : new TreeSet<>(groupIds)) {
+            TreeSet<String> addresses = new TreeSet<>();
+            for (String portId : members.getOrDefault(g, List.of())) {
+                ips.getOrDefault(portId, List.of()).forEach(ip -> addresses.add(ip.ipAddress()));
+                Port p = ports.get(portId);
+                if (p != null) p.allowedAddressPairs().stream().map(AddressPair::ipAddress).forEach(addresses::add);
+            }
+            out.put(g, List.copyOf(addresses));
+        }
         return out;
     }
 

@@ -25,6 +25,11 @@ import java.util.function.Function;
  * <p>A host is affected by a network when it has a port bound on that network before or after the change: its
  * bridge, its VXLAN remotes or its plugs may differ. This over-approximates (a port's admin state only matters on
  * its own host) in exchange for one simple rule that cannot miss a host.
+ *
+ * <p>A host's firewall is affected by its own bound ports, by the rules of the groups those ports are in, and by
+ * the member addresses of every group those rules name as remote group. So a rule change reaches the hosts with a
+ * port in its group, and a port joining, leaving or changing its addresses in a group reaches every host with a
+ * port whose rules name that group as remote, wherever the port itself is bound. Both are database queries.
  */
 public final class PlanChanges implements TxListener {
 
@@ -35,13 +40,19 @@ public final class PlanChanges implements TxListener {
 
     /**
      * revisions: the new revision of every affected host; networks: the networks whose part of those plans may
-     * have changed; fullHosts: hosts whose whole plan may have changed (their own registration did).
+     * have changed; fullHosts: hosts whose whole plan may have changed (their own registration did);
+     * firewallHosts: hosts whose firewall part may have changed.
      */
-    public record Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts) {
+    public record Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts, Set<String> firewallHosts) {
         public Change {
             revisions = Map.copyOf(revisions);
             networks = Set.copyOf(networks);
             fullHosts = Set.copyOf(fullHosts);
+            firewallHosts = Set.copyOf(firewallHosts);
+        }
+
+        public Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts) {
+            this(revisions, networks, fullHosts, Set.of());
         }
     }
 
@@ -49,6 +60,7 @@ public final class PlanChanges implements TxListener {
     private final Set<String> networks = new TreeSet<>();
     private final Set<String> hosts = new TreeSet<>();
     private final Set<String> fullHosts = new TreeSet<>();
+    private final Set<String> firewallHosts = new TreeSet<>();
     private Change change;
 
     private PlanChanges(Listener listener) { this.listener = listener; }
@@ -75,14 +87,46 @@ public final class PlanChanges implements TxListener {
 
     /** A port was created (before null), changed or deleted (after null). A port bound to no host is in no plan. */
     public static void port(Tx tx, Port before, Port after) {
+        membership(tx, before, after);
         if (!bound(before) && !bound(after)) return;
         if (before != null && after != null && projection(before).equals(projection(after))) return;
         PlanChanges c = of(tx);
         for (Port p : new Port[] {before, after}) {
             if (p == null) continue;
             c.networks.add(p.networkId());
-            if (bound(p)) c.hosts.add(p.hostId());
+            if (bound(p)) {
+                c.hosts.add(p.hostId());
+                c.firewallHosts.add(p.hostId());
+            }
         }
+    }
+
+    /** Bound or not, a port's addresses are members of its groups, which other hosts' rules may name as remote. */
+    private static void membership(Tx tx, Port before, Port after) {
+        if (before != null && after != null && members(before).equals(members(after))) return;
+        Set<String> groups = new TreeSet<>();
+        for (Port p : new Port[] {before, after}) if (p != null && p.securityGroups() != null) groups.addAll(p.securityGroups());
+        if (groups.isEmpty()) return;
+        firewall(tx, tx.hostPlans().hostsReferencingGroups(groups));
+    }
+
+    /** A rule of the group was added or deleted. */
+    public static void securityGroupRules(Tx tx, String groupId) {
+        firewall(tx, tx.hostPlans().hostsInGroups(List.of(groupId)));
+    }
+
+    /** The group is about to be deleted, and with it the rules elsewhere that name it as remote group. */
+    public static void securityGroupDeleted(Tx tx, String groupId) {
+        Set<String> affected = new TreeSet<>(tx.hostPlans().hostsInGroups(List.of(groupId)));
+        affected.addAll(tx.hostPlans().hostsReferencingGroups(List.of(groupId)));
+        firewall(tx, affected);
+    }
+
+    private static void firewall(Tx tx, Set<String> affected) {
+        if (affected.isEmpty()) return;
+        PlanChanges c = of(tx);
+        c.hosts.addAll(affected);
+        c.firewallHosts.addAll(affected);
     }
 
     /** A network was changed or is about to be deleted (after null): call before its ports go. */
@@ -90,7 +134,16 @@ public final class PlanChanges implements TxListener {
         if (after != null && before.mtu() == after.mtu() && before.segment().equals(after.segment())) return;
         PlanChanges c = of(tx);
         c.networks.add(before.id());
-        c.hosts.addAll(tx.hostPlans().hostsOnNetworks(List.of(before.id())));
+        Set<String> on = tx.hostPlans().hostsOnNetworks(List.of(before.id()));
+        c.hosts.addAll(on);
+        if (after != null) return;
+        // A deleted network's ports leave without saying so one by one: their hosts' firewalls change, and so do
+        // the firewalls that name their groups as remote.
+        c.firewallHosts.addAll(on);
+        List<String> ports = tx.ports().list(null, before.id()).stream().map(Port::id).toList();
+        Set<String> groups = new TreeSet<>();
+        if (!ports.isEmpty()) tx.securityGroups().ofPorts(ports).values().forEach(groups::addAll);
+        if (!groups.isEmpty()) firewall(tx, tx.hostPlans().hostsReferencingGroups(groups));
     }
 
     /** A host's own description (underlay address, interface mappings, its agent) changed: all of its plan may have. */
@@ -109,6 +162,14 @@ public final class PlanChanges implements TxListener {
     private record Projection(String networkId, String hostId, String mac, boolean adminStateUp, Set<FixedIp> fixedIps,
                               Set<?> addressPairs, boolean portSecurity, Set<String> securityGroups) {}
 
+    /** What makes a port's addresses members of groups. */
+    private record Members(Set<FixedIp> fixedIps, Set<?> addressPairs, Set<String> securityGroups) {}
+
+    private static Members members(Port p) {
+        return new Members(new HashSet<>(p.fixedIps()), new HashSet<>(p.allowedAddressPairs()),
+                p.securityGroups() == null ? Set.of() : new HashSet<>(p.securityGroups()));
+    }
+
     private static Projection projection(Port p) {
         return new Projection(p.networkId(), p.hostId(), p.macAddress(), p.adminStateUp(), new HashSet<>(p.fixedIps()),
                 new HashSet<>(p.allowedAddressPairs()), p.portSecurityEnabled(), new HashSet<>(p.securityGroups()));
@@ -119,7 +180,9 @@ public final class PlanChanges implements TxListener {
         if (networks.isEmpty() && hosts.isEmpty()) return;
         TreeSet<String> affected = new TreeSet<>(hosts);
         if (!networks.isEmpty()) affected.addAll(tx.hostPlans().hostsOnNetworks(networks));
-        change = new Change(affected.isEmpty() ? Map.of() : new TreeMap<>(tx.hostPlans().bump(affected)), networks, fullHosts);
+        Set<String> firewall = new TreeSet<>(firewallHosts);
+        firewall.retainAll(affected);
+        change = new Change(affected.isEmpty() ? Map.of() : new TreeMap<>(tx.hostPlans().bump(affected)), networks, fullHosts, firewall);
     }
 
     @Override

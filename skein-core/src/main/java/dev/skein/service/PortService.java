@@ -195,7 +195,8 @@ public final class PortService {
     public void delete(RequestContext ctx, String id, Long ifRevision) {
         store.write(tx -> {
             Policy.requireWrite(ctx, "delete_port");
-            Port p = owned(tx, ctx, id);
+            // Loaded: the groups it leaves and the addresses it takes away matter to other hosts' firewalls.
+            Port p = loaded(tx, owned(tx, ctx, id));
             StandardAttributes.checkRevision(ifRevision, p.revision());
             L3Integrity.beforePortDelete(tx, ctx, p, now());
             tx.ipAllocations().releaseAll(id);

@@ -110,6 +110,7 @@ public final class SecurityGroupRuleService {
         if (!tx.securityGroupRules().tryInsert(rule)) {
             throw SecurityGroupErrors.ruleExists(tx.securityGroupRules().idOf(key).orElse("unknown"));
         }
+        PlanChanges.securityGroupRules(tx, groupId);
         return rule;
     }
 
@@ -139,6 +140,7 @@ public final class SecurityGroupRuleService {
             StandardAttributes.checkRevision(ifRevision, r.revision());
             SecurityGroup g = tx.securityGroups().lock(r.securityGroupId()).orElseThrow(() -> SecurityGroupErrors.ruleNotFound(id));
             tx.securityGroupRules().delete(id);
+            PlanChanges.securityGroupRules(tx, r.securityGroupId());
             tx.securityGroups().update(g.touched(now()));
             return null;
         });

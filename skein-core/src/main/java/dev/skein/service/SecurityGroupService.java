@@ -129,6 +129,7 @@ public final class SecurityGroupService {
             for (String other : tx.securityGroupRules().groupsReferencing(id).stream().sorted().toList()) {
                 tx.securityGroups().lock(other).ifPresent(o -> tx.securityGroups().update(o.touched(now)));
             }
+            PlanChanges.securityGroupDeleted(tx, id);
             tx.securityGroups().delete(id);
             return null;
         });

@@ -1,6 +1,7 @@
 package dev.skein.store;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -24,4 +25,13 @@ public interface HostPlanRepository {
 
     /** Networks on which the host has at least one bound port. */
     Set<String> networksOfHost(String host);
+
+    /** Hosts with a bound port that is a member of any of the groups. */
+    Set<String> hostsInGroups(Collection<String> groupIds);
+
+    /** Hosts with a bound port in a group that has a rule naming any of the groups as its remote group. */
+    Set<String> hostsReferencingGroups(Collection<String> groupIds);
+
+    /** The ids of the member ports of each of the groups (bound or not); groups without members are absent. */
+    Map<String, List<String>> groupMembers(Collection<String> groupIds);
 }

@@ -2,6 +2,7 @@ package dev.skein.store;
 
 import dev.skein.model.Port;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,6 +11,9 @@ public interface PortRepository {
     Optional<Port> get(String id);
 
     Optional<Port> lock(String id);
+
+    /** The ports among the ids that exist, in no particular order. */
+    List<Port> getAll(Collection<String> ids);
 
     /** Ports of one project (or all when null), optionally only on one network. */
     List<Port> list(String projectId, String networkId);

@@ -1,5 +1,7 @@
 package dev.skein.plan;
 
+import dev.skein.plan.fw.FirewallPlan;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -13,16 +15,30 @@ import java.util.TreeSet;
  * networks the host no longer holds. full means the change may reach beyond those sections (the host's own
  * registration changed), so the agent must fetch its whole plan instead.
  *
+ * <p>firewall, when not null, is the host's whole new firewall part, which replaces the old one; null means the
+ * change left the firewall as it was. The firewall travels whole rather than as a diff because the agent already
+ * diffs it against what it realised last, and a whole part can never be applied on top of the wrong base.
+ *
  * <p>A delta applies only on top of the plan of the revision just before it; see the agent's plan tracker.
  */
-public record PlanDelta(String host, long revision, boolean full, List<L2Plan.Network> networks, List<String> removedNetworks) {
+public record PlanDelta(String host, long revision, boolean full, List<L2Plan.Network> networks, List<String> removedNetworks,
+                        FirewallPlan firewall) {
     public PlanDelta {
         Objects.requireNonNull(host, "host");
         networks = List.copyOf(networks);
         removedNetworks = List.copyOf(removedNetworks);
-        if (full && (!networks.isEmpty() || !removedNetworks.isEmpty())) {
+        if (full && (!networks.isEmpty() || !removedNetworks.isEmpty() || firewall != null)) {
             throw new IllegalArgumentException("a full delta carries no sections");
         }
+    }
+
+    public PlanDelta(String host, long revision, boolean full, List<L2Plan.Network> networks, List<String> removedNetworks) {
+        this(host, revision, full, networks, removedNetworks, null);
+    }
+
+    /** This delta carrying the host's whole new firewall part as well. */
+    public PlanDelta withFirewall(FirewallPlan newFirewall) {
+        return new PlanDelta(host, revision, full, networks, removedNetworks, Objects.requireNonNull(newFirewall, "newFirewall"));
     }
 
     /** Tells the host to fetch its whole plan of (at least) this revision. */
@@ -52,6 +68,6 @@ public record PlanDelta(String host, long revision, boolean full, List<L2Plan.Ne
         for (L2Plan.Network n : base.l2().networks()) if (!replaced.contains(n.networkId())) merged.add(n);
         merged.addAll(networks);
         merged.sort(Comparator.comparing(L2Plan.Network::networkId));
-        return new HostPlan(host, revision, new L2Plan(merged, base.l2().problems()));
+        return new HostPlan(host, revision, new L2Plan(merged, base.l2().problems()), firewall == null ? base.firewall() : firewall);
     }
 }

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,8 +39,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * host (a network namespace; the two joined by a veth underlay), and VMs as namespaces whose taps appear after
  * their ports are bound. Everything is driven and observed through the API: ports turn ACTIVE once plugged, VMs
  * on different hosts ping each other over VXLAN, an agent killed with SIGKILL under a continuous ping comes back
- * without losing a packet, a vanished tap turns its port DOWN, and changes still reach the agents after the broker
- * restarts. Needs root; every namespace and process it starts is removed, pass or fail.
+ * without losing a packet, a vanished tap turns its port DOWN, changes still reach the agents after the broker
+ * restarts, and security groups and anti-spoofing are enforced as the API says (a prefix rule, a remote-group rule
+ * following membership, a spoofed source, port security turned off). Needs root; every namespace and process it
+ * starts is removed, pass or fail.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentDataplaneIT {
@@ -57,6 +60,7 @@ class AgentDataplaneIT {
     static final Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
     static final Map<String, String> vms = new LinkedHashMap<>();
     static final List<String> figures = new CopyOnWriteArrayList<>();
+    static final List<Process> listeners = new CopyOnWriteArrayList<>();
 
     /** One `skein agent` child process and its log. */
     record AgentProcess(String host, Process process, Path log) {
@@ -116,6 +120,11 @@ class AgentDataplaneIT {
 
     @AfterAll
     static void stop() throws Exception {
+        // A process outlives the namespace it runs in, so the listeners go first.
+        for (Process p : listeners) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
         try {
             for (AgentProcess a : agents.values()) a.stop();
         } finally {
@@ -296,5 +305,134 @@ class AgentDataplaneIT {
         List<String> failures = new ArrayList<>();
         for (AgentProcess a : agents.values()) if (!a.process().isAlive()) failures.add(a.host());
         assertEquals(List.of(), failures, "agents that died");
+    }
+
+    static String id(String vm) { return (String) ports.get(vm).get("id"); }
+
+    static Map<String, Object> created(String path, String kind, Map<String, Object> body) {
+        TestCloud.Response r = cloud.post(path, admin, Map.of(kind, body));
+        assertEquals(201, r.status(), r.body());
+        return r.json(kind);
+    }
+
+    static void rule(String group, String protocol, Integer port, String prefix, String remoteGroup) {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("security_group_id", group, "direction", "ingress", "ethertype", "IPv4",
+                "protocol", protocol));
+        if (port != null) body.putAll(Map.of("port_range_min", port, "port_range_max", port));
+        if (prefix != null) body.put("remote_ip_prefix", prefix);
+        if (remoteGroup != null) body.put("remote_group_id", remoteGroup);
+        created("/v2.0/security-group-rules", "security_group_rule", body);
+    }
+
+    /** Changes a port through the API and waits until its host's agent has realised the result. */
+    static void updatePort(String vm, Map<String, Object> changes) {
+        TestCloud.Response r = cloud.put("/v2.0/ports/" + id(vm), admin, Map.of("port", changes));
+        assertEquals(200, r.status(), r.body());
+        String host = (String) ports.get(vm).get("binding:host_id");
+        await(host + " realises the change to " + vm, () -> realised(host));
+    }
+
+    /** True when a TCP connection from inside the namespace to address:port completes within a second. */
+    static boolean connects(String fromNs, String address, int port) {
+        return Namespaces.run("ip", "netns", "exec", fromNs, "timeout", "2", "python3", "-c",
+                "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1).close()",
+                address, String.valueOf(port)).ok();
+    }
+
+    /** A TCP listener in the namespace that accepts and closes every connection on each port. */
+    static void listen(String ns, int... tcpPorts) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, "python3", "-c", """
+                import socket, sys, threading
+                def serve(s):
+                    while True:
+                        c, _ = s.accept(); c.close()
+                for p in sys.argv[1:]:
+                    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    s.bind(("", int(p))); s.listen(16)
+                    threading.Thread(target=serve, args=(s,), daemon=True).start()
+                print("ready", flush=True)
+                threading.Event().wait()
+                """));
+        for (int p : tcpPorts) argv.add(String.valueOf(p));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        listeners.add(p);
+        assertTrue(new String(p.getInputStream().readNBytes(6), StandardCharsets.UTF_8).startsWith("ready"), "listener in " + ns);
+    }
+
+    static boolean pingsFrom(String fromNs, String source, String address) {
+        return Namespaces.run("ip", "netns", "exec", fromNs, "ping", "-n", "-q", "-c", "2", "-i", "0.2", "-W", "1", "-I", source, address).ok();
+    }
+
+    static String group;
+
+    @Test
+    @Order(5)
+    void aSecurityGroupLetsInExactlyWhatItAllows() throws Exception {
+        String network = (String) ports.get("vm1").get("network_id");
+        group = (String) created("/v2.0/security-groups", "security_group", Map.of("name", "ssh")).get("id");
+        String vm1Only = ip(ports.get("vm1")) + "/32";
+        rule(group, "tcp", 22, vm1Only, null);
+        rule(group, "icmp", null, vm1Only, null);
+        long t0 = System.nanoTime();
+        ports.put("web", created("/v2.0/ports", "port", Map.of("name", "web", "network_id", network, "binding:host_id", "h2",
+                "security_groups", List.of(group))));
+        startVm("web", h2);
+        figures.add("filtered port create -> ACTIVE, tap made at once: " + millisSince(t0) + " ms");
+        listen(vms.get("web"), 22, 80);
+        String web = ip(ports.get("web"));
+
+        assertTrue(connects(vms.get("vm1"), web, 22), "tcp/22 from the allowed prefix");
+        assertFalse(connects(vms.get("vm1"), web, 80), "tcp/80 is not allowed");
+        assertTrue(ns.reaches(vms.get("vm1"), web), "icmp from the allowed prefix");
+        assertFalse(connects(vms.get("vm3"), web, 22), "tcp/22 from outside the prefix, on the same host");
+        assertFalse(ns.reaches(vms.get("vm3"), web), "icmp from outside the prefix");
+    }
+
+    @Test
+    @Order(6)
+    void aRemoteGroupRuleFollowsMembership() {
+        String clients = (String) created("/v2.0/security-groups", "security_group", Map.of("name", "clients")).get("id");
+        rule(group, "tcp", 80, null, clients);
+        String web = ip(ports.get("web"));
+        assertFalse(connects(vms.get("vm3"), web, 80), "vm3 is no member yet");
+
+        @SuppressWarnings("unchecked")
+        List<String> own = (List<String>) ports.get("vm3").get("security_groups");
+        List<String> joined = new ArrayList<>(own);
+        joined.add(clients);
+        long t0 = System.nanoTime();
+        updatePort("vm3", Map.of("security_groups", joined));
+        await("vm3 reaches web:80 as a member of the remote group", () -> connects(vms.get("vm3"), web, 80));
+        figures.add("remote group join -> connection allowed: " + millisSince(t0) + " ms");
+        assertFalse(connects(vms.get("vm3"), web, 22), "the other rules still hold");
+
+        updatePort("vm3", Map.of("security_groups", own));
+        await("vm3 no longer reaches web:80 once it left the group", () -> !connects(vms.get("vm3"), web, 80));
+    }
+
+    @Test
+    @Order(7)
+    void aSpoofedSourceFromAVmIsDroppedUntilPortSecurityIsOff() {
+        rule(group, "icmp", null, "192.0.2.0/24", null);
+        String web = ip(ports.get("web"));
+        String spoofed = ports.values().stream().anyMatch(p -> ip(p).equals("192.0.2.99")) ? "192.0.2.98" : "192.0.2.99";
+        assertTrue(ns.reaches(vms.get("vm3"), web), "the whole prefix may ping web now");
+        Namespaces.must("ip", "-n", vms.get("vm1"), "addr", "add", spoofed + "/32", "dev", "eth0");
+        assertFalse(pingsFrom(vms.get("vm1"), spoofed, web), "a source address that is not vm1's");
+        assertTrue(pingsFrom(vms.get("vm1"), ip(ports.get("vm1")), web), "its own address still works");
+
+        updatePort("vm1", Map.of("port_security_enabled", false, "security_groups", List.of()));
+        await("the spoofed source passes without port security", () -> pingsFrom(vms.get("vm1"), spoofed, web));
+    }
+
+    @Test
+    @Order(8)
+    void portSecurityOffLiftsFiltering() {
+        String web = ip(ports.get("web"));
+        assertFalse(connects(vms.get("vm3"), web, 80));
+        updatePort("web", Map.of("port_security_enabled", false, "security_groups", List.of()));
+        await("everything reaches web without port security", () -> connects(vms.get("vm3"), web, 80));
+        assertTrue(connects(vms.get("vm3"), web, 22));
+        assertEquals("ACTIVE", status(id("web")));
     }
 }

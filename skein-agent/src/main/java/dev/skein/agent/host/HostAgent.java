@@ -2,6 +2,9 @@ package dev.skein.agent.host;
 
 import dev.skein.agent.CommandRunner;
 import dev.skein.agent.Iproute2;
+import dev.skein.agent.fw.FirewallRealiser;
+import dev.skein.agent.fw.FirewallReport;
+import dev.skein.agent.fw.Nft;
 import dev.skein.agent.l2.Action;
 import dev.skein.agent.l2.L2Realiser;
 import dev.skein.agent.l2.ReconcileReport;
@@ -35,6 +38,10 @@ import java.util.concurrent.TimeUnit;
  * realised by two threads at once and a burst of events (a hypervisor starting ten VMs) becomes one reconcile.
  * Nothing is flushed at start: the first reconcile of a restarted agent finds the kernel as it left it and
  * changes nothing, so traffic keeps flowing across agent restarts.
+ *
+ * <p>The firewall is realised after the L2 part: read back from the kernel after every fetch (start, resync, gap),
+ * otherwise diffed against what was realised last. A port is reported ACTIVE only once both are in place, so a VM
+ * never sends a packet through a port whose security groups and anti-spoofing are not yet enforced.
  */
 public final class HostAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
@@ -56,6 +63,7 @@ public final class HostAgent implements AutoCloseable {
     private final ControllerClient controller;
     private final Bus bus;
     private final L2Realiser realiser;
+    private final FirewallRealiser firewall;
     private final KernelEvents kernelEvents;
     private final PlanTracker tracker;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -69,6 +77,8 @@ public final class HostAgent implements AutoCloseable {
     private String fetchReason;
     private boolean reconcileWanted;
     private boolean fullReport;
+    private boolean firewallReadBack = true;
+    private List<String> lastFirewallProblems = List.of();
     private long nextResyncNanos;
     private long retryAtNanos;
     private Map<String, String> reported = Map.of();
@@ -89,6 +99,7 @@ public final class HostAgent implements AutoCloseable {
         this.controller = controller;
         this.bus = bus;
         this.realiser = new L2Realiser(runner, new Iproute2(settings.netns()));
+        this.firewall = new FirewallRealiser(runner, new Nft(settings.netns()));
         this.kernelEvents = kernelEvents;
         this.tracker = new PlanTracker(settings.host());
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("skein-heartbeat").unstarted(r));
@@ -188,6 +199,7 @@ public final class HostAgent implements AutoCloseable {
             recovered();
             reconcileWanted = true;
             fullReport = true;
+            firewallReadBack = true;
         } catch (RuntimeException e) {
             retryLater("cannot fetch the plan (" + fetchReason + "): " + e.getMessage());
         }
@@ -206,14 +218,17 @@ public final class HostAgent implements AutoCloseable {
             return;
         }
         logReport(plan, report);
-        long realised = report.succeeded() ? plan.revision() : reportedRevision;
-        if (!report.succeeded()) retryLater("plan revision " + plan.revision() + " is not fully realised");
+        boolean filtered = realiseFirewall(plan);
+        if (!filtered) statuses.replaceAll((port, status) -> PortStatuses.ACTIVE.equals(status) ? PortStatuses.DOWN : status);
+        boolean succeeded = report.succeeded() && filtered;
+        long realised = succeeded ? plan.revision() : reportedRevision;
+        if (!succeeded) retryLater("plan revision " + plan.revision() + " is not fully realised");
         Map<String, String> changed = new LinkedHashMap<>();
         statuses.forEach((port, status) -> {
             if (fullReport || !status.equals(reported.get(port))) changed.put(port, status);
         });
         if (changed.isEmpty() && realised == reportedRevision) {
-            if (report.succeeded()) recovered();
+            if (succeeded) recovered();
             return;
         }
         try {
@@ -222,10 +237,26 @@ public final class HostAgent implements AutoCloseable {
             reportedRevision = realised;
             fullReport = false;
             if (!changed.isEmpty()) LOG.info("reported port status {}", changed);
-            if (report.succeeded()) recovered();
+            if (succeeded) recovered();
         } catch (RuntimeException e) {
             retryLater("cannot report port status: " + e.getMessage());
         }
+    }
+
+    /** Realises the plan's firewall; true when the kernel holds it. */
+    private boolean realiseFirewall(HostPlan plan) {
+        FirewallReport report = firewallReadBack ? firewall.reconcile(plan.firewall()) : firewall.update(plan.firewall());
+        if (report.changed()) {
+            LOG.info("plan revision {}: firewall {} transaction of {} command(s)", plan.revision(),
+                    report.mode() == FirewallReport.Mode.FULL ? "repair" : "update", report.commands().size());
+        }
+        List<String> problems = new ArrayList<>(report.errors());
+        problems.addAll(report.notes());
+        if (!problems.equals(lastFirewallProblems)) problems.forEach(p -> LOG.warn("plan revision {}: firewall: {}", plan.revision(), p));
+        lastFirewallProblems = problems;
+        // After a failure nothing is known about the kernel's tables, so the next attempt reads them back.
+        firewallReadBack = !report.succeeded();
+        return report.succeeded();
     }
 
     private void logReport(HostPlan plan, ReconcileReport report) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A kernel that understands exactly the ip and bridge batch lines the L2 realiser sends and answers its JSON
@@ -26,6 +27,8 @@ final class FakeKernel implements CommandRunner {
     private final Map<String, Link> links = new LinkedHashMap<>();
     private final Set<List<String>> fdb = new LinkedHashSet<>();
     final List<String> batchLines = new ArrayList<>();
+    volatile boolean nftRefuses;
+    final AtomicInteger nftTransactions = new AtomicInteger();
 
     synchronized void addTap(String name) { links.put(name, new Link("veth", null, 1500, false, null, null)); }
 
@@ -49,6 +52,13 @@ final class FakeKernel implements CommandRunner {
                 if (argv.get(0).equals("ip")) ip(line.split(" ")); else bridge(line.split(" "));
             });
             return new Result(0, "", "");
+        }
+        // The firewall is exercised on real namespaces elsewhere; here it only has to succeed, with no table yet.
+        if (argv.contains("sysctl")) return new Result(0, "1\n", "");
+        if (argv.contains("nft") && argv.contains("list")) return new Result(1, "", "Error: No such file or directory");
+        if (argv.contains("nft")) {
+            nftTransactions.incrementAndGet();
+            return nftRefuses ? new Result(1, "", "Error: Could not process rule") : new Result(0, "", "");
         }
         if (argv.get(0).equals("ip") && argv.contains("link")) return new Result(0, linksJson(), "");
         if (argv.get(0).equals("bridge") && argv.contains("fdb")) return new Result(0, fdbJson(), "");

@@ -10,6 +10,8 @@ import dev.skein.plan.HostPlan;
 import dev.skein.plan.L2Compiler;
 import dev.skein.plan.L2Intent;
 import dev.skein.plan.PlanDelta;
+import dev.skein.plan.fw.FirewallCompiler;
+import dev.skein.plan.fw.FirewallIntent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -247,5 +249,28 @@ class HostAgentTest {
         assertNull(kernel.masterOf(tap));
         List<String> lines = new ArrayList<>(kernel.batchLines);
         assertTrue(lines.contains("ip link del " + bridge), lines.toString());
+    }
+
+    @Test
+    void aPortIsNotActiveUntilItsFirewallIsInTheKernel() {
+        String tap = DeviceNames.tap(P1);
+        FirewallIntent.Port filtered = new FirewallIntent.Port(P1, NET, tap, "fa:16:3e:00:00:a1", List.of("10.0.0.5"), List.of(), true, List.of());
+        var firewall = FirewallCompiler.compile(new FirewallIntent(List.of(filtered), List.of(), Map.of()));
+        kernel.nftRefuses = true;
+        controller.revision = 2;
+        bus.publish("h1", PlanCodec.encode(PlanDelta.sections("h1", 2, L2Compiler.compile(controller.intent, "h1"), Set.of(NET))
+                .withFirewall(firewall)));
+        kernel.addTap(tap);
+        events.fire();
+        await("tap plugged and the firewall tried", () -> DeviceNames.bridge(NET).equals(kernel.masterOf(tap)) && kernel.nftTransactions.get() > 0);
+        int tried = kernel.nftTransactions.get();
+        events.fire();
+        await("the firewall tried again after the tap event", () -> kernel.nftTransactions.get() > tried);
+        assertEquals("DOWN", controller.statuses().get(P1), "plugged but not yet filtered");
+        assertEquals(1, controller.realised());
+
+        kernel.nftRefuses = false;
+        await("ACTIVE once the firewall is applied", () -> "ACTIVE".equals(controller.statuses().get(P1)));
+        assertEquals(2, controller.realised());
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -62,6 +63,34 @@ final class SqlHostPlans implements HostPlanRepository {
     public Set<String> networksOfHost(String host) {
         return new TreeSet<>(tx.handle().createQuery("SELECT DISTINCT network_id FROM ports WHERE host_id = :h")
                 .bind("h", host).mapTo(String.class).list());
+    }
+
+    @Override
+    public Set<String> hostsInGroups(Collection<String> groupIds) {
+        return new TreeSet<>(inChunks(groupIds, chunk -> tx.handle().createQuery(
+                        "SELECT DISTINCT p.host_id FROM port_security_groups m JOIN ports p ON p.id = m.port_id"
+                                + " WHERE m.security_group_id IN (<ids>) AND p.host_id <> ''")
+                .bindList("ids", chunk).mapTo(String.class).list()));
+    }
+
+    @Override
+    public Set<String> hostsReferencingGroups(Collection<String> groupIds) {
+        return new TreeSet<>(inChunks(groupIds, chunk -> tx.handle().createQuery(
+                        "SELECT DISTINCT p.host_id FROM security_group_rules r"
+                                + " JOIN port_security_groups m ON m.security_group_id = r.security_group_id"
+                                + " JOIN ports p ON p.id = m.port_id"
+                                + " WHERE r.remote_group_id IN (<ids>) AND p.host_id <> ''")
+                .bindList("ids", chunk).mapTo(String.class).list()));
+    }
+
+    @Override
+    public Map<String, List<String>> groupMembers(Collection<String> groupIds) {
+        Map<String, List<String>> out = new TreeMap<>();
+        inChunks(groupIds, chunk -> tx.handle().createQuery(
+                        "SELECT security_group_id, port_id FROM port_security_groups WHERE security_group_id IN (<ids>) ORDER BY port_id")
+                .bindList("ids", chunk).map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).list())
+                .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        return out;
     }
 
     /** Runs an IN-list query in slices that stay well below every database's bind-parameter limit. */

@@ -8,6 +8,7 @@ import dev.skein.store.PortRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,12 @@ final class SqlPorts implements PortRepository {
     public Optional<Port> lock(String id) {
         return tx.handle().createQuery("SELECT " + COLUMNS + " FROM ports WHERE id = :id FOR UPDATE").bind("id", id)
                 .map((rs, c) -> row(rs)).findOne();
+    }
+
+    @Override
+    public List<Port> getAll(Collection<String> ids) {
+        return SqlHostPlans.inChunks(ids, chunk -> tx.handle().createQuery("SELECT " + COLUMNS + " FROM ports WHERE id IN (<ids>)")
+                .bindList("ids", chunk).map((rs, c) -> row(rs)).list());
     }
 
     @Override

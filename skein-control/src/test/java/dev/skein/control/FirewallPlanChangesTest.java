@@ -1,0 +1,146 @@
+package dev.skein.control;
+
+import dev.skein.ipam.RangeAllocator;
+import dev.skein.model.Network;
+import dev.skein.model.Port;
+import dev.skein.model.SecurityGroup;
+import dev.skein.model.SecurityGroupRule;
+import dev.skein.plan.PlanDelta;
+import dev.skein.plan.fw.FirewallPlan;
+import dev.skein.policy.RequestContext;
+import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.NetworkService;
+import dev.skein.service.NetworkSettings;
+import dev.skein.service.PlanChanges;
+import dev.skein.service.PortService;
+import dev.skein.service.QuotaService;
+import dev.skein.service.QuotaSettings;
+import dev.skein.service.SecurityGroupRuleService;
+import dev.skein.service.SecurityGroupService;
+import dev.skein.store.Store;
+import dev.skein.store.sql.SqlStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Which hosts' firewalls security group writes reach, against the real SQL store: rule changes reach the hosts of
+ * the group's ports, membership changes reach the hosts whose rules name the group as remote, and the deltas of
+ * those hosts carry their whole new firewall.
+ */
+class FirewallPlanChangesTest {
+    static final RequestContext ADMIN = RequestContext.system();
+
+    @TempDir
+    Path dir;
+    SqlStore sql;
+    HostPlanService plans;
+    NetworkService networks;
+    PortService ports;
+    SecurityGroupService groups;
+    SecurityGroupRuleService rules;
+    final List<PlanChanges.Change> changes = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void open() {
+        sql = SqlStore.embedded(dir);
+        plans = new HostPlanService(sql);
+        Store store = PlanChanges.tracking(sql, changes::add);
+        NetworkSettings settings = NetworkSettings.defaults();
+        RangeAllocator allocator = new RangeAllocator(ThreadLocalRandom::current);
+        Map<String, Integer> unlimited = new HashMap<>();
+        QuotaSettings.RESOURCES.forEach(r -> unlimited.put(r, QuotaSettings.UNLIMITED));
+        QuotaService quotas = new QuotaService(store, new QuotaSettings(unlimited));
+        networks = new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), Clock.systemUTC(), quotas);
+        ports = new PortService(store, settings, allocator, Clock.systemUTC(), quotas);
+        groups = new SecurityGroupService(store, Clock.systemUTC(), quotas);
+        rules = new SecurityGroupRuleService(store, Clock.systemUTC(), quotas);
+    }
+
+    @AfterEach
+    void close() { sql.close(); }
+
+    @Test
+    void ruleAndMembershipChangesReachExactlyTheHostsThatFilterOnThem() {
+        Network n = networks.create(ADMIN, Map.of("name", "n"));
+        SecurityGroup web = groups.create(ADMIN, Map.of("name", "web"));
+        SecurityGroup clients = groups.create(ADMIN, Map.of("name", "clients"));
+        port(n, "h1", web, null);
+        port(n, "h2", clients, "10.9.0.5");
+
+        SecurityGroupRule fromClients = rules.create(ADMIN, Map.of("security_group_id", web.id(), "direction", "ingress",
+                "ethertype", "IPv4", "remote_group_id", clients.id()));
+        assertEquals(Set.of("h1"), lastChange().revisions().keySet(), "only h1 has a port in the group");
+        PlanDelta toH1 = plans.deltas(lastChange()).get("h1");
+        assertNotNull(toH1.firewall());
+        assertTrue(holds(toH1.firewall(), "10.9.0.5"), "the remote group's member on h2 is in h1's set");
+
+        Port unbound = port(n, null, clients, "10.9.0.7");
+        assertEquals(Set.of("h1"), lastChange().revisions().keySet(), "a member anywhere changes the hosts naming its group");
+        assertTrue(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.7"));
+        assertTrue(holds(plans.plan("h1").firewall(), "10.9.0.7"), "a fetched plan holds it too");
+
+        ports.update(ADMIN, unbound.id(), Map.of("security_groups", List.of()), null);
+        assertEquals(Set.of("h1"), lastChange().revisions().keySet());
+        assertFalse(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.7"), "a member that left is gone");
+
+        int before = changes.size();
+        ports.update(ADMIN, unbound.id(), Map.of("name", "renamed"), null);
+        assertEquals(before, changes.size(), "a change the firewall does not read reaches nobody");
+
+        Port leaving = port(n, null, clients, "10.9.0.8");
+        assertTrue(holds(plans.plan("h1").firewall(), "10.9.0.8"));
+        ports.delete(ADMIN, leaving.id(), null);
+        assertEquals(Set.of("h1"), lastChange().revisions().keySet(), "a deleted member leaves the sets that held it");
+        assertFalse(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.8"));
+
+        rules.delete(ADMIN, fromClients.id(), null);
+        assertEquals(Set.of("h1"), lastChange().revisions().keySet());
+        assertFalse(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.5"));
+
+        SecurityGroup unused = groups.create(ADMIN, Map.of("name", "unused"));
+        rules.create(ADMIN, Map.of("security_group_id", web.id(), "direction", "ingress", "ethertype", "IPv4",
+                "remote_group_id", unused.id()));
+        groups.delete(ADMIN, unused.id(), null);
+        assertEquals(Set.of("h1"), lastChange().revisions().keySet(), "its rule in web went with it");
+    }
+
+    @Test
+    void anL2OnlyChangeLeavesTheFirewallOut() {
+        Network n = networks.create(ADMIN, Map.of("name", "n"));
+        port(n, "h1", null, null);
+        networks.update(ADMIN, n.id(), Map.of("mtu", 1400), null);
+        assertNull(plans.deltas(lastChange()).get("h1").firewall());
+    }
+
+    private Port port(Network n, String host, SecurityGroup group, String pairAddress) {
+        Map<String, Object> body = new HashMap<>(Map.of("network_id", n.id()));
+        if (host != null) body.put("binding:host_id", host);
+        if (group != null) body.put("security_groups", List.of(group.id()));
+        if (pairAddress != null) body.put("allowed_address_pairs", List.of(Map.of("ip_address", pairAddress)));
+        return ports.create(ADMIN, body);
+    }
+
+    private static boolean holds(FirewallPlan plan, String address) {
+        return plan.tables().stream().flatMap(t -> t.sets().stream()).flatMap(s -> s.elements().stream())
+                .anyMatch(e -> e.equals(address) || e.startsWith(address + "/"));
+    }
+
+    private PlanChanges.Change lastChange() { return changes.get(changes.size() - 1); }
+}
