@@ -18,15 +18,8 @@ final class L3Fixture implements AutoCloseable {
     final String reader;
 
     L3Fixture() {
-        SkeinConfig cfg = new SkeinConfig();
-        for (String p : List.of("p1", "p2")) {
-            SkeinConfig.ProjectEntry e = new SkeinConfig.ProjectEntry();
-            e.name = p;
-            cfg.identity.projects.add(e);
-        }
-        cfg.identity.users.add(user("alice", "p1", "member"));
-        cfg.identity.users.add(user("bob", "p2", "member"));
-        cfg.identity.users.add(user("rita", "p1", "reader"));
+        SkeinConfig cfg = new TenantConfig().projects("p1", "p2").user("alice", "alice-secret", "p1", "member")
+                .user("bob", "bob-secret", "p2", "member").user("rita", "rita-secret", "p1", "reader").build();
         // One cloud serves a whole test class, whose routers and floating IPs add up past Neutron's defaults.
         cfg.quotas.router = -1;
         cfg.quotas.floatingip = -1;
@@ -35,15 +28,6 @@ final class L3Fixture implements AutoCloseable {
         alice = cloud.token("alice", "alice-secret", "p1");
         bob = cloud.token("bob", "bob-secret", "p2");
         reader = cloud.token("rita", "rita-secret", "p1");
-    }
-
-    private static SkeinConfig.UserEntry user(String name, String project, String role) {
-        SkeinConfig.UserEntry u = new SkeinConfig.UserEntry();
-        u.name = name;
-        u.password = name + "-secret";
-        u.project = project;
-        u.roles = List.of(role);
-        return u;
     }
 
     @Override
