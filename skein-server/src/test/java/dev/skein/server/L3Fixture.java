@@ -1,5 +1,8 @@
 package dev.skein.server;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A cloud for router and floating IP tests: projects p1 (user alice) and p2 (user bob), a reader in p1, and
  * helpers that build networks, subnets, routers and ports over HTTP, failing the test on any unexpected status.
  */
-final class L3Fixture implements AutoCloseable {
+final class L3Fixture implements AutoCloseable, AfterAllCallback {
     final TestCloud cloud;
     final String admin;
     final String alice;
@@ -32,6 +35,10 @@ final class L3Fixture implements AutoCloseable {
 
     @Override
     public void close() { cloud.close(); }
+
+    /** Lets a test class share one fixture through a static {@code @RegisterExtension} field. */
+    @Override
+    public void afterAll(ExtensionContext context) { close(); }
 
     /** The response's member object after asserting its status. */
     static Map<String, Object> expect(int status, String member, TestCloud.Response r) {
