@@ -20,19 +20,24 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * ./skein all-in-one as an operator starts it (fresh data directory, free loopback port, admin password from the
- * environment, optional skein.yaml), and the real `openstack` CLI pointed at it, for the CLI tests.
+ * environment, optional skein.yaml), and the real `openstack` CLI pointed at it, for the CLI tests. A test class
+ * either holds one in a static {@code @RegisterExtension} field ({@link #perClass}), started before its first test
+ * and closed after its last, or calls {@link #start} itself when the config depends on its own setup.
  */
-final class AllInOne implements AutoCloseable {
+final class AllInOne implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
     static final TypeReference<List<Map<String, Object>>> ROWS = new TypeReference<>() {};
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path OPENSTACK = Path.of("/usr/bin/openstack");
-    private static final String DEFAULT_PASSWORD = "all-in-one-secret";
     // Generous because the machine running the tests is often shared and slow to start a JVM.
     private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final Duration COMMAND = Duration.ofMinutes(2);
@@ -46,44 +51,58 @@ final class AllInOne implements AutoCloseable {
         boolean ok() { return exit == 0; }
     }
 
-    final String baseUrl;
     final Login admin;
-    private final Path dataDir;
-    private final Path log;
-    private final int port;
+    private final String configYaml;
+    String baseUrl;
+    private Path dataDir;
+    private Path log;
+    private int port;
     private Process process;
 
-    private AllInOne(String adminPassword, Path dataDir, int port) {
+    private AllInOne(String adminPassword, String configYaml) {
         this.admin = new Login("admin", adminPassword, "admin");
-        this.dataDir = dataDir;
-        this.log = dataDir.resolve("skein.log");
-        this.port = port;
-        this.baseUrl = "http://127.0.0.1:" + port;
+        this.configYaml = configYaml;
     }
 
-    static AllInOne start() throws Exception {
-        return start(DEFAULT_PASSWORD, "");
+    /** Not started yet: {@link #beforeAll} does that, with the given admin password and skein.yaml (unless blank). */
+    static AllInOne perClass(String adminPassword, String configYaml) {
+        return new AllInOne(adminPassword, configYaml);
     }
 
     /** Starts with the given admin password and, unless blank, {@code configYaml} as the data directory's skein.yaml. */
     static AllInOne start(String adminPassword, String configYaml) throws Exception {
+        AllInOne aio = new AllInOne(adminPassword, configYaml);
+        aio.begin();
+        return aio;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        begin();
+    }
+
+    private void begin() throws Exception {
         if (!Files.isExecutable(OPENSTACK)) {
             fail("the openstack CLI is missing: apt-get install -y python3-openstackclient (.ci/run does this)");
         }
-        Path dir = Files.createTempDirectory("skein-aio");
-        if (!configYaml.isBlank()) Files.writeString(dir.resolve("skein.yaml"), configYaml);
-        int port;
+        dataDir = Files.createTempDirectory("skein-aio");
+        log = dataDir.resolve("skein.log");
+        if (!configYaml.isBlank()) Files.writeString(dataDir.resolve("skein.yaml"), configYaml);
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        AllInOne aio = new AllInOne(adminPassword, dir, port);
+        baseUrl = "http://127.0.0.1:" + port;
         try {
-            aio.launch();
+            launch();
         } catch (Throwable e) {
-            aio.close();
+            close();
             throw e;
         }
-        return aio;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
     }
 
     /** Starts the process again on the same port and data directory, after {@link #stop()}. */
@@ -176,12 +195,15 @@ final class AllInOne implements AutoCloseable {
     /** Stops the process and removes the data directory. */
     @Override
     public void close() throws Exception {
+        if (dataDir == null) return;
         try {
             stop();
         } finally {
             try (Stream<Path> files = Files.walk(dataDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+            // A failed start closes at once, and JUnit's afterAll closes again.
+            dataDir = null;
         }
     }
 }

@@ -1,11 +1,10 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -21,17 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliConformanceIT {
-    private static AllInOne skein;
-
-    @BeforeAll
-    static void start() throws Exception {
-        skein = AllInOne.start("cli-test-secret", "");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (skein != null) skein.close();
-    }
+    @RegisterExtension
+    static final AllInOne skein = AllInOne.perClass("cli-test-secret", "");
 
     private static AllInOne.Result cli(String... args) throws Exception {
         return skein.cli(args);

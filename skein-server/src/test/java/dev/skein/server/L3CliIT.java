@@ -1,11 +1,10 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -18,20 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SuppressWarnings("unchecked")
 class L3CliIT {
-    private static AllInOne skein;
+    @RegisterExtension
+    static final AllInOne skein = AllInOne.perClass("l3-cli-secret", "");
     private static String publicNet;
     private static String publicSubnet;
     private static String floatingAddress;
-
-    @BeforeAll
-    static void start() throws Exception {
-        skein = AllInOne.start("l3-cli-secret", "");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (skein != null) skein.close();
-    }
 
     private static Map<String, Object> json(String... args) throws Exception {
         return skein.show(args);

@@ -2,12 +2,12 @@ package dev.skein.server;
 
 import dev.skein.server.AllInOne.Login;
 import dev.skein.server.AllInOne.Result;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -24,26 +24,21 @@ class QuotaRbacCliIT {
     private static final Login ADMIN = new Login("admin", "qr-admin-secret", "admin");
     private static final Login DEMO = new Login("demo", "qr-demo-secret", "demo");
 
-    private static AllInOne skein;
+    @RegisterExtension
+    static final AllInOne skein = AllInOne.perClass(ADMIN.password(), String.join("\n",
+            "identity:",
+            "  projects:",
+            "    - name: demo",
+            "  users:",
+            "    - name: demo",
+            "      password: " + DEMO.password(),
+            "      project: demo",
+            ""));
     private static String demoProject;
 
     @BeforeAll
-    static void start() throws Exception {
-        skein = AllInOne.start(ADMIN.password(), String.join("\n",
-                "identity:",
-                "  projects:",
-                "    - name: demo",
-                "  users:",
-                "    - name: demo",
-                "      password: " + DEMO.password(),
-                "      project: demo",
-                ""));
+    static void findDemoProject() throws Exception {
         demoProject = (String) skein.json(ADMIN, OBJECT, "project", "show", "demo").get("id");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (skein != null) skein.close();
     }
 
     @Test

@@ -1,11 +1,10 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -19,17 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Security groups through the real `openstack` CLI against ./skein all-in-one. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityGroupCliIT {
-    private static AllInOne skein;
+    @RegisterExtension
+    static final AllInOne skein = AllInOne.perClass("sg-cli-secret", "");
     private static String webId;
     private static String icmpRuleId;
-
-    @BeforeAll
-    static void start() throws Exception { skein = AllInOne.start(); }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (skein != null) skein.close();
-    }
 
     @Test
     @Order(1)
