@@ -26,16 +26,8 @@ class AgentsApiTest {
 
     @BeforeAll
     static void start() {
-        SkeinConfig cfg = new SkeinConfig();
+        SkeinConfig cfg = new TenantConfig().projects("tenant").user("alice", "alice-secret", "tenant").build();
         cfg.agents.agentDownTime = 2;
-        SkeinConfig.ProjectEntry project = new SkeinConfig.ProjectEntry();
-        project.name = "tenant";
-        cfg.identity.projects.add(project);
-        SkeinConfig.UserEntry user = new SkeinConfig.UserEntry();
-        user.name = "alice";
-        user.password = "alice-secret";
-        user.project = "tenant";
-        cfg.identity.users.add(user);
         cloud = new TestCloud(cfg);
         admin = cloud.adminToken();
         member = cloud.token("alice", "alice-secret", "tenant");

@@ -2,7 +2,6 @@ package dev.skein.server;
 
 import dev.skein.server.TestCloud.Response;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,25 +20,8 @@ record Caller(TestCloud cloud, String token) {
      * The admin (password {@link TestCloud#ADMIN_PASSWORD}) is always there.
      */
     static SkeinConfig tenants() {
-        SkeinConfig c = new SkeinConfig();
-        for (String p : List.of("alpha", "beta")) {
-            SkeinConfig.ProjectEntry e = new SkeinConfig.ProjectEntry();
-            e.name = p;
-            c.identity.projects.add(e);
-        }
-        c.identity.users.add(user("alice", "alpha", "member"));
-        c.identity.users.add(user("bob", "beta", "member"));
-        c.identity.users.add(user("rita", "alpha", "reader"));
-        return c;
-    }
-
-    private static SkeinConfig.UserEntry user(String name, String project, String role) {
-        SkeinConfig.UserEntry u = new SkeinConfig.UserEntry();
-        u.name = name;
-        u.password = PASSWORD;
-        u.project = project;
-        u.roles = new ArrayList<>(List.of(role));
-        return u;
+        return new TenantConfig().projects("alpha", "beta").user("alice", PASSWORD, "alpha", "member")
+                .user("bob", PASSWORD, "beta", "member").user("rita", PASSWORD, "alpha", "reader").build();
     }
 
     static Caller admin(TestCloud cloud) { return new Caller(cloud, cloud.adminToken()); }

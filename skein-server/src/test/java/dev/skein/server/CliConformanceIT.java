@@ -1,36 +1,18 @@
 package dev.skein.server;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Conformance with the real `openstack` CLI (Debian python3-openstackclient) against Skein started the way an
@@ -38,100 +20,19 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliConformanceIT {
-    private static final String PASSWORD = "cli-test-secret";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static Path dataDir;
-    private static Path log;
-    private static int port;
-    private static Process skein;
+    @RegisterExtension
+    static final AllInOne skein = AllInOne.perClass("cli-test-secret", "");
 
-    @BeforeAll
-    static void start() throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/openstack"))) {
-            fail("the openstack CLI is missing: apt-get install -y python3-openstackclient (.ci/run does this)");
-        }
-        dataDir = Files.createTempDirectory("skein-cli");
-        log = dataDir.resolve("skein.log");
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        skein = launch();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (skein != null && skein.isAlive()) {
-            skein.destroyForcibly();
-            skein.waitFor(10, TimeUnit.SECONDS);
-        }
-        if (dataDir != null) {
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    private static Process launch() throws Exception {
-        Path launcher = Path.of("..", "skein").toAbsolutePath().normalize();
-        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "all-in-one", "--listen", "127.0.0.1:" + port,
-                "--data-dir", dataDir.toString());
-        pb.environment().put("SKEIN_ADMIN_PASSWORD", PASSWORD);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process p = pb.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) fail("skein exited with " + p.exitValue() + ":\n" + Files.readString(log));
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) return p;
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        fail("skein did not answer GET / within 120 s:\n" + Files.readString(log));
-        return p;
-    }
-
-    record Result(int exit, String out) {}
-
-    private static Result cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openstack"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("OS_"));
-        env.put("OS_AUTH_URL", "http://127.0.0.1:" + port + "/identity/v3");
-        env.put("OS_IDENTITY_API_VERSION", "3");
-        env.put("OS_USERNAME", "admin");
-        env.put("OS_PASSWORD", PASSWORD);
-        env.put("OS_PROJECT_NAME", "admin");
-        env.put("OS_USER_DOMAIN_NAME", "Default");
-        env.put("OS_PROJECT_DOMAIN_NAME", "Default");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("openstack " + String.join(" ", args) + " hung");
-        }
-        return new Result(p.exitValue(), out);
+    private static AllInOne.Result cli(String... args) throws Exception {
+        return skein.cli(args);
     }
 
     private static Map<String, Object> ok(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", "json"));
-        Result r = cli(all.toArray(String[]::new));
-        assertEquals(0, r.exit(), () -> "openstack " + String.join(" ", args) + " failed:\n" + r.out());
-        return JSON.readValue(r.out(), new TypeReference<>() {});
+        return skein.show(args);
     }
 
     private static List<Map<String, Object>> okList(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", "json"));
-        Result r = cli(all.toArray(String[]::new));
-        assertEquals(0, r.exit(), () -> "openstack " + String.join(" ", args) + " failed:\n" + r.out());
-        return JSON.readValue(r.out(), new TypeReference<>() {});
+        return skein.list(args);
     }
 
     @Test
@@ -189,15 +90,15 @@ class CliConformanceIT {
     @Test
     @Order(3)
     void errorsNameTheProblem() throws Exception {
-        Result taken = cli("port", "create", "--network", "cli-net", "--fixed-ip", "subnet=cli-v4,ip-address=192.0.2.15", "dup");
+        AllInOne.Result taken = cli("port", "create", "--network", "cli-net", "--fixed-ip", "subnet=cli-v4,ip-address=192.0.2.15", "dup");
         assertNotEquals(0, taken.exit());
         assertTrue(taken.out().contains("409") && taken.out().contains("192.0.2.15 already allocated"), taken.out());
 
-        Result overlap = cli("subnet", "create", "--network", "cli-net", "--subnet-range", "192.0.2.128/25", "overlap");
+        AllInOne.Result overlap = cli("subnet", "create", "--network", "cli-net", "--subnet-range", "192.0.2.128/25", "overlap");
         assertNotEquals(0, overlap.exit());
         assertTrue(overlap.out().contains("400") && overlap.out().contains("overlaps with another subnet"), overlap.out());
 
-        Result inUse = cli("network", "delete", "cli-net");
+        AllInOne.Result inUse = cli("network", "delete", "cli-net");
         assertNotEquals(0, inUse.exit());
         assertTrue(inUse.out().contains("409") && inUse.out().contains("ports still in use"), inUse.out());
 
@@ -207,10 +108,9 @@ class CliConformanceIT {
     @Test
     @Order(4)
     void restartKeepsEverythingAndSigtermStopsCleanly() throws Exception {
-        skein.destroy();
-        assertTrue(skein.waitFor(30, TimeUnit.SECONDS), "skein did not stop within 30 s of SIGTERM");
-        assertTrue(Files.readString(log).contains("Shutting down"), "no clean shutdown in the log");
-        skein = launch();
+        assertTrue(skein.stop(), "skein did not stop within 30 s of SIGTERM");
+        assertTrue(skein.log().contains("Shutting down"), "no clean shutdown in the log");
+        skein.launch();
         assertEquals(List.of("red"), ok("network", "show", "cli-net").get("tags"));
         assertEquals(2, okList("port", "list", "--network", "cli-net").size());
 

@@ -1,8 +1,7 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,17 +24,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FloatingIpApiTest {
-    private static L3Fixture f;
-    private static TestCloud cloud;
+    @RegisterExtension
+    static final L3Fixture f = new L3Fixture();
+    private static final TestCloud cloud = f.cloud;
 
-    @BeforeAll
-    static void start() {
-        f = new L3Fixture();
-        cloud = f.cloud;
+    /** {@code after} is {@code before} let go of its port in one update: no port, router or fixed address, DOWN. */
+    private static void assertDisassociated(Map<String, Object> before, Map<String, Object> after) {
+        assertNull(after.get("port_id"));
+        assertNull(after.get("fixed_ip_address"));
+        assertNull(after.get("router_id"));
+        assertEquals("DOWN", after.get("status"));
+        assertEquals(revision(before) + 1, revision(after));
+        assertEquals(before.get("floating_ip_address"), after.get("floating_ip_address"));
     }
-
-    @AfterAll
-    static void stop() { f.close(); }
 
     /** An external network, an internal network of the token's project and a router joining them. */
     private record Topology(String extNet, String extSubnet, String net, String subnet, String router) {}
@@ -146,13 +147,8 @@ class FloatingIpApiTest {
 
         String id = (String) fip.get("id");
         Map<String, Object> off = expect(200, "floatingip", setPort(f.alice, id, null));
-        assertNull(off.get("port_id"));
-        assertNull(off.get("fixed_ip_address"));
-        assertNull(off.get("router_id"));
+        assertDisassociated(fip, off);
         assertNull(off.get("port_details"));
-        assertEquals("DOWN", off.get("status"));
-        assertEquals(revision(fip) + 1, revision(off));
-        assertEquals(fip.get("floating_ip_address"), off.get("floating_ip_address"));
 
         Map<String, Object> on = expect(200, "floatingip", setPort(f.alice, id, vm.get("id")));
         assertEquals(t.router(), on.get("router_id"));
@@ -224,12 +220,7 @@ class FloatingIpApiTest {
         Map<String, Object> fip = fip(f.alice, Map.of("floating_network_id", t.extNet(), "port_id", vm.get("id")));
         assertEquals(204, cloud.delete("/v2.0/ports/" + vm.get("id"), f.alice).status());
         Map<String, Object> after = f.show(f.alice, "floatingips", "floatingip", (String) fip.get("id"));
-        assertNull(after.get("port_id"));
-        assertNull(after.get("fixed_ip_address"));
-        assertNull(after.get("router_id"));
-        assertEquals("DOWN", after.get("status"));
-        assertEquals(revision(fip) + 1, revision(after));
-        assertEquals(fip.get("floating_ip_address"), after.get("floating_ip_address"));
+        assertDisassociated(fip, after);
         assertEquals(200, f.removeInterface(f.alice, t.router(), "subnet_id", t.subnet()).status(), "nothing needs the interface now");
     }
 

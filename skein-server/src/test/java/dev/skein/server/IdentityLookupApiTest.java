@@ -18,13 +18,7 @@ class IdentityLookupApiTest {
 
     @BeforeAll
     static void start() {
-        SkeinConfig cfg = Tenants.config();
-        SkeinConfig.UserEntry second = new SkeinConfig.UserEntry();
-        second.name = "alice";
-        second.password = Tenants.PASSWORD;
-        second.project = "gamma";
-        second.roles = List.of("reader");
-        cfg.identity.users.add(second);
+        SkeinConfig cfg = new TenantConfig(Tenants.config()).user("alice", Tenants.PASSWORD, "gamma", "reader").build();
         cloud = new TestCloud(cfg);
         admin = cloud.adminToken();
         alice = Tenants.token(cloud, "alice");

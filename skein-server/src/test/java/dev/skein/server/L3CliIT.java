@@ -1,11 +1,10 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -18,34 +17,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SuppressWarnings("unchecked")
 class L3CliIT {
-    private static SkeinProcess skein;
+    @RegisterExtension
+    static final AllInOne skein = AllInOne.perClass("l3-cli-secret", "");
     private static String publicNet;
     private static String publicSubnet;
     private static String floatingAddress;
 
-    @BeforeAll
-    static void start() throws Exception {
-        skein = SkeinProcess.start("l3-cli-secret");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (skein != null) skein.close();
-    }
-
     private static Map<String, Object> json(String... args) throws Exception {
-        return skein.json(Map.class, args);
+        return skein.show(args);
     }
 
     private static void ok(String... args) throws Exception {
-        SkeinProcess.Output out = skein.cli(args);
-        assertEquals(0, out.exit(), () -> "openstack " + String.join(" ", args) + ":\n" + out.text());
+        AllInOne.Result out = skein.cli(args);
+        assertEquals(0, out.exit(), () -> "openstack " + String.join(" ", args) + ":\n" + out.out());
     }
 
     private static void refused(String status, String words, String... args) throws Exception {
-        SkeinProcess.Output out = skein.cli(args);
-        assertTrue(out.failed(), () -> "openstack " + String.join(" ", args) + " should have failed:\n" + out.text());
-        assertTrue(out.text().contains(status) && out.text().contains(words), out::text);
+        AllInOne.Result out = skein.cli(args);
+        assertTrue(!out.ok(), () -> "openstack " + String.join(" ", args) + " should have failed:\n" + out.out());
+        assertTrue(out.out().contains(status) && out.out().contains(words), out::out);
     }
 
     @Test
@@ -115,7 +105,7 @@ class L3CliIT {
         assertEquals("DOWN", released.get("status"));
 
         ok("floating", "ip", "delete", floatingAddress);
-        assertTrue(skein.json(List.class, "floating", "ip", "list").isEmpty());
+        assertTrue(skein.list("floating", "ip", "list").isEmpty());
         ok("port", "delete", "vm1");
     }
 
@@ -128,7 +118,7 @@ class L3CliIT {
         ok("router", "unset", "--external-gateway", "r1");
         assertNull(json("router", "show", "r1").get("external_gateway_info"));
         ok("router", "delete", "r1");
-        assertTrue(skein.json(List.class, "router", "list").isEmpty());
+        assertTrue(skein.list("router", "list").isEmpty());
         ok("subnet", "delete", "l3-private-v4", "public-v4");
         ok("network", "delete", "l3-private", "public");
     }

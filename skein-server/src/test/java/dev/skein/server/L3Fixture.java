@@ -1,5 +1,8 @@
 package dev.skein.server;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A cloud for router and floating IP tests: projects p1 (user alice) and p2 (user bob), a reader in p1, and
  * helpers that build networks, subnets, routers and ports over HTTP, failing the test on any unexpected status.
  */
-final class L3Fixture implements AutoCloseable {
+final class L3Fixture implements AutoCloseable, AfterAllCallback {
     final TestCloud cloud;
     final String admin;
     final String alice;
@@ -18,15 +21,8 @@ final class L3Fixture implements AutoCloseable {
     final String reader;
 
     L3Fixture() {
-        SkeinConfig cfg = new SkeinConfig();
-        for (String p : List.of("p1", "p2")) {
-            SkeinConfig.ProjectEntry e = new SkeinConfig.ProjectEntry();
-            e.name = p;
-            cfg.identity.projects.add(e);
-        }
-        cfg.identity.users.add(user("alice", "p1", "member"));
-        cfg.identity.users.add(user("bob", "p2", "member"));
-        cfg.identity.users.add(user("rita", "p1", "reader"));
+        SkeinConfig cfg = new TenantConfig().projects("p1", "p2").user("alice", "alice-secret", "p1", "member")
+                .user("bob", "bob-secret", "p2", "member").user("rita", "rita-secret", "p1", "reader").build();
         // One cloud serves a whole test class, whose routers and floating IPs add up past Neutron's defaults.
         cfg.quotas.router = -1;
         cfg.quotas.floatingip = -1;
@@ -37,17 +33,12 @@ final class L3Fixture implements AutoCloseable {
         reader = cloud.token("rita", "rita-secret", "p1");
     }
 
-    private static SkeinConfig.UserEntry user(String name, String project, String role) {
-        SkeinConfig.UserEntry u = new SkeinConfig.UserEntry();
-        u.name = name;
-        u.password = name + "-secret";
-        u.project = project;
-        u.roles = List.of(role);
-        return u;
-    }
-
     @Override
     public void close() { cloud.close(); }
+
+    /** Lets a test class share one fixture through a static {@code @RegisterExtension} field. */
+    @Override
+    public void afterAll(ExtensionContext context) { close(); }
 
     /** The response's member object after asserting its status. */
     static Map<String, Object> expect(int status, String member, TestCloud.Response r) {

@@ -1,9 +1,8 @@
 package dev.skein.server;
 
 import dev.skein.server.TestCloud.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,17 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * If-Match revision constraints and all-or-nothing bulk creation.
  */
 class ListingApiTest {
-    private static TestCloud cloud;
-    private static Caller alice;
-
-    @BeforeAll
-    static void start() {
-        cloud = new TestCloud(Caller.tenants());
-        alice = Caller.user(cloud, "alice", "alpha");
-    }
-
-    @AfterAll
-    static void stop() { cloud.close(); }
+    @RegisterExtension
+    static final ClassScoped<TestCloud> CLOUD = new ClassScoped<>(new TestCloud(Caller.tenants()));
+    private static final TestCloud cloud = CLOUD.resource();
+    private static final Caller alice = Caller.user(cloud, "alice", "alpha");
 
     private static List<Object> names(List<Map<String, Object>> items) { return items.stream().map(i -> i.get("name")).toList(); }
 

@@ -1,18 +1,19 @@
 package dev.skein.server;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.skein.server.AllInOneProcess.Login;
-import dev.skein.server.AllInOneProcess.Outcome;
-import org.junit.jupiter.api.AfterAll;
+import dev.skein.server.AllInOne.Login;
+import dev.skein.server.AllInOne.Result;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
 
+import static dev.skein.server.AllInOne.OBJECT;
+import static dev.skein.server.AllInOne.ROWS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,31 +21,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** RBAC sharing and quotas through the real openstack CLI against ./skein all-in-one, as admin and as a demo user. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuotaRbacCliIT {
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
-    private static final TypeReference<List<Map<String, Object>>> ROWS = new TypeReference<>() {};
     private static final Login ADMIN = new Login("admin", "qr-admin-secret", "admin");
     private static final Login DEMO = new Login("demo", "qr-demo-secret", "demo");
 
-    private static AllInOneProcess skein;
+    @RegisterExtension
+    static final AllInOne skein = AllInOne.perClass(ADMIN.password(), String.join("\n",
+            "identity:",
+            "  projects:",
+            "    - name: demo",
+            "  users:",
+            "    - name: demo",
+            "      password: " + DEMO.password(),
+            "      project: demo",
+            ""));
     private static String demoProject;
 
     @BeforeAll
-    static void start() throws Exception {
-        skein = AllInOneProcess.start(ADMIN.password(), String.join("\n",
-                "identity:",
-                "  projects:",
-                "    - name: demo",
-                "  users:",
-                "    - name: demo",
-                "      password: " + DEMO.password(),
-                "      project: demo",
-                ""));
+    static void findDemoProject() throws Exception {
         demoProject = (String) skein.json(ADMIN, OBJECT, "project", "show", "demo").get("id");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (skein != null) skein.close();
     }
 
     @Test
@@ -73,25 +67,25 @@ class QuotaRbacCliIT {
         assertTrue(skein.json(DEMO, ROWS, "network", "rbac", "list").isEmpty(), "the policy is admin's, not demo's");
         Map<String, Object> port = skein.json(DEMO, OBJECT, "port", "create", "--network", "shared-with-demo", "demo-port");
 
-        Outcome inUse = skein.openstack(ADMIN, "network", "rbac", "delete", id);
+        Result inUse = skein.cli(ADMIN, "network", "rbac", "delete", id);
         assertFalse(inUse.ok());
-        assertTrue(inUse.output().contains("cannot be removed because other objects depend on it"), inUse.output());
+        assertTrue(inUse.out().contains("cannot be removed because other objects depend on it"), inUse.out());
 
-        assertTrue(skein.openstack(DEMO, "port", "delete", (String) port.get("id")).ok());
-        Outcome deleted = skein.openstack(ADMIN, "network", "rbac", "delete", id);
-        assertTrue(deleted.ok(), deleted.output());
+        assertTrue(skein.cli(DEMO, "port", "delete", (String) port.get("id")).ok());
+        Result deleted = skein.cli(ADMIN, "network", "rbac", "delete", id);
+        assertTrue(deleted.ok(), deleted.out());
         assertFalse(networkNames(DEMO).contains("shared-with-demo"));
     }
 
     @Test
     @Order(2)
     void sharingWithEveryProjectIsTheShareFlag() throws Exception {
-        assertTrue(skein.openstack(ADMIN, "network", "set", "--share", "shared-with-demo").ok());
+        assertTrue(skein.cli(ADMIN, "network", "set", "--share", "shared-with-demo").ok());
         List<Map<String, Object>> policies = skein.json(ADMIN, ROWS, "network", "rbac", "list", "--long");
         assertEquals(1, policies.size(), policies::toString);
         assertEquals("access_as_shared", policies.get(0).get("Action"));
         assertTrue(networkNames(DEMO).contains("shared-with-demo"));
-        assertTrue(skein.openstack(ADMIN, "network", "set", "--no-share", "shared-with-demo").ok());
+        assertTrue(skein.cli(ADMIN, "network", "set", "--no-share", "shared-with-demo").ok());
         assertTrue(skein.json(ADMIN, ROWS, "network", "rbac", "list").isEmpty());
     }
 
@@ -99,7 +93,7 @@ class QuotaRbacCliIT {
     @Order(3)
     void quotaListShowsOverridesAndDetails() throws Exception {
         assertTrue(skein.json(ADMIN, ROWS, "quota", "list", "--network").isEmpty(), "no project has overrides yet");
-        String token = skein.openstack(ADMIN, "token", "issue", "-f", "value", "-c", "id").output().trim();
+        String token = skein.cli(ADMIN, "token", "issue", "-f", "value", "-c", "id").out().trim();
         var put = skein.http("PUT", "/v2.0/quotas/" + demoProject, token, "{\"quota\": {\"network\": 1, \"port\": 40}}");
         assertEquals(200, put.statusCode(), put.body());
 
@@ -110,10 +104,10 @@ class QuotaRbacCliIT {
         assertEquals(40, rows.get(0).get("Ports"));
         assertEquals(100, rows.get(0).get("Subnets"));
 
-        assertTrue(skein.openstack(DEMO, "network", "create", "demo-only").ok());
-        Outcome over = skein.openstack(DEMO, "network", "create", "one-too-many");
+        assertTrue(skein.cli(DEMO, "network", "create", "demo-only").ok());
+        Result over = skein.cli(DEMO, "network", "create", "one-too-many");
         assertFalse(over.ok());
-        assertTrue(over.output().contains("Quota exceeded for resources: ['network']"), over.output());
+        assertTrue(over.out().contains("Quota exceeded for resources: ['network']"), over.out());
 
         List<Map<String, Object>> details = skein.json(DEMO, ROWS, "quota", "list", "--network", "--detail");
         Map<String, Object> networks = details.stream().filter(d -> "networks".equals(d.get("Resource"))).findFirst().orElseThrow();

@@ -1,8 +1,7 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.List;
@@ -18,17 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RouterApiTest {
-    private static L3Fixture f;
-    private static TestCloud cloud;
-
-    @BeforeAll
-    static void start() {
-        f = new L3Fixture();
-        cloud = f.cloud;
-    }
-
-    @AfterAll
-    static void stop() { f.close(); }
+    @RegisterExtension
+    static final L3Fixture f = new L3Fixture();
+    private static final TestCloud cloud = f.cloud;
 
     @Test
     void createShowsNeutronDefaults() {

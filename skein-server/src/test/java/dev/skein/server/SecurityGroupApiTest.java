@@ -32,22 +32,16 @@ class SecurityGroupApiTest {
     /** -Dskein.test.database.url=jdbc:postgresql://... (an empty database) runs these tests on PostgreSQL. */
     @BeforeAll
     static void start() {
-        SkeinConfig cfg = new SkeinConfig();
+        TenantConfig tenants = new TenantConfig().projects(concat(List.of("alpha", "beta"), FRESH_PROJECTS))
+                .user("alice", PW, "alpha", "member").user("bob", PW, "beta", "member").user("rita", PW, "alpha", "reader");
+        for (String p : FRESH_PROJECTS) tenants.user(p + "-user", PW, p, "member");
+        SkeinConfig cfg = tenants.build();
         cfg.database.url = System.getProperty("skein.test.database.url");
         cfg.database.user = System.getProperty("skein.test.database.user");
         cfg.database.password = System.getProperty("skein.test.database.password");
-        for (String p : concat(List.of("alpha", "beta"), FRESH_PROJECTS)) {
-            SkeinConfig.ProjectEntry e = new SkeinConfig.ProjectEntry();
-            e.name = p;
-            cfg.identity.projects.add(e);
-        }
-        cfg.identity.users.add(user("alice", "alpha", "member"));
-        cfg.identity.users.add(user("bob", "beta", "member"));
-        cfg.identity.users.add(user("rita", "alpha", "reader"));
         // One cloud serves the whole class, whose groups and rules add up past Neutron's default quotas.
         cfg.quotas.securityGroup = -1;
         cfg.quotas.securityGroupRule = -1;
-        for (String p : FRESH_PROJECTS) cfg.identity.users.add(user(p + "-user", p, "member"));
         cloud = new TestCloud(cfg);
         admin = cloud.adminToken();
         alice = cloud.token("alice", PW, "alpha");
@@ -57,15 +51,6 @@ class SecurityGroupApiTest {
 
     @AfterAll
     static void stop() { cloud.close(); }
-
-    private static SkeinConfig.UserEntry user(String name, String project, String role) {
-        SkeinConfig.UserEntry u = new SkeinConfig.UserEntry();
-        u.name = name;
-        u.password = PW;
-        u.project = project;
-        u.roles = List.of(role);
-        return u;
-    }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> out = new ArrayList<>(a);

@@ -1,8 +1,7 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,17 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Subnets: IPv4 and IPv6, gateways, allocation pools, DNS servers, host routes, IPv6 modes and SLAAC addresses. */
 class SubnetApiTest {
-    private static TestCloud cloud;
-    private static Caller alice;
-
-    @BeforeAll
-    static void start() {
-        cloud = new TestCloud(Caller.tenants());
-        alice = Caller.user(cloud, "alice", "alpha");
-    }
-
-    @AfterAll
-    static void stop() { cloud.close(); }
+    @RegisterExtension
+    static final ClassScoped<TestCloud> CLOUD = new ClassScoped<>(new TestCloud(Caller.tenants()));
+    private static final TestCloud cloud = CLOUD.resource();
+    private static final Caller alice = Caller.user(cloud, "alice", "alpha");
 
     private static String newNetwork() { return (String) alice.network("net").get("id"); }
 

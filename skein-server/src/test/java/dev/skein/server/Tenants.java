@@ -11,18 +11,8 @@ final class Tenants {
 
     /** A config with the three projects and their members. */
     static SkeinConfig config() {
-        SkeinConfig cfg = new SkeinConfig();
-        for (String[] pu : new String[][]{{"alpha", "alice"}, {"beta", "bob"}, {"gamma", "carol"}}) {
-            SkeinConfig.ProjectEntry p = new SkeinConfig.ProjectEntry();
-            p.name = pu[0];
-            cfg.identity.projects.add(p);
-            SkeinConfig.UserEntry u = new SkeinConfig.UserEntry();
-            u.name = pu[1];
-            u.password = PASSWORD;
-            u.project = pu[0];
-            cfg.identity.users.add(u);
-        }
-        return cfg;
+        return new TenantConfig().projects("alpha", "beta", "gamma")
+                .user("alice", PASSWORD, "alpha").user("bob", PASSWORD, "beta").user("carol", PASSWORD, "gamma").build();
     }
 
     static String token(TestCloud cloud, String user) {
