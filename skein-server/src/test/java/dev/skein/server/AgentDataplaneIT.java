@@ -41,7 +41,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * on different hosts ping each other over VXLAN, an agent killed with SIGKILL under a continuous ping comes back
  * without losing a packet, a vanished tap turns its port DOWN, changes still reach the agents after the broker
  * restarts, and security groups and anti-spoofing are enforced as the API says (a prefix rule, a remote-group rule
- * following membership, a spoofed source, port security turned off). Needs root; every namespace and process it
+ * following membership, a spoofed source, port security turned off); two projects with the same subnet and addresses
+ * never reach each other, a forged ARP or source MAC from a VM is dropped, and a tap taken off its bridge by hand
+ * is put back on the link event that change raises. Needs root; every namespace and process it
  * starts is removed, pass or fail.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
