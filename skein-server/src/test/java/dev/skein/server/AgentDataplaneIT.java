@@ -41,7 +41,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * on different hosts ping each other over VXLAN, an agent killed with SIGKILL under a continuous ping comes back
  * without losing a packet, a vanished tap turns its port DOWN, changes still reach the agents after the broker
  * restarts, and security groups and anti-spoofing are enforced as the API says (a prefix rule, a remote-group rule
- * following membership, a spoofed source, port security turned off). Needs root; every namespace and process it
+ * following membership, a spoofed source, port security turned off); two projects with the same subnet and addresses
+ * never reach each other, a forged ARP or source MAC from a VM is dropped, and a tap taken off its bridge by hand
+ * is put back on the link event that change raises. Needs root; every namespace and process it
  * starts is removed, pass or fail.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -434,5 +436,114 @@ class AgentDataplaneIT {
         await("everything reaches web without port security", () -> connects(vms.get("vm3"), web, 80));
         assertTrue(connects(vms.get("vm3"), web, 22));
         assertEquals("ACTIVE", status(id("web")));
+    }
+
+    /** The MAC the namespace's kernel has learnt for address, or "" when it has none. */
+    static String learnt(String vmNs, String address) {
+        Matcher m = Pattern.compile("lladdr (\\S+)").matcher(Namespaces.run("ip", "-n", vmNs, "neigh", "show", address).out());
+        return m.find() ? m.group(1) : "";
+    }
+
+    @Test
+    @Order(9)
+    void twoProjectsWithTheSameCidrAndAddressesStayIsolated() {
+        String other = java.util.UUID.randomUUID().toString().replace("-", "");
+        String network = (String) created("/v2.0/networks", "network", Map.of("name", "e2e-other", "project_id", other)).get("id");
+        String subnet = (String) created("/v2.0/subnets", "subnet", Map.of("network_id", network, "ip_version", 4,
+                "cidr", "192.0.2.0/24", "project_id", other)).get("id");
+        // Port security off: only the overlay itself, not a firewall, can keep these VMs apart from project one's.
+        for (String[] twin : new String[][] {{"b1", "vm1", "h1"}, {"bweb", "web", "h2"}}) {
+            ports.put(twin[0], created("/v2.0/ports", "port", Map.of("name", twin[0], "network_id", network, "project_id", other,
+                    "binding:host_id", twin[2], "port_security_enabled", false,
+                    "fixed_ips", List.of(Map.of("subnet_id", subnet, "ip_address", ip(ports.get(twin[1])))))));
+            await(twin[2] + " realises the plan with " + twin[0], () -> realised(twin[2]));
+        }
+        startVm("b1", h1);
+        startVm("bweb", h2);
+        String peer = ip(ports.get("web"));
+        assertEquals(peer, ip(ports.get("bweb")), "the same address in both projects");
+
+        assertTrue(ns.reaches(vms.get("b1"), peer), "b1 reaches its own project's peer across hosts");
+        assertEquals(ports.get("bweb").get("mac_address"), learnt(vms.get("b1"), peer), "and it is bweb that answers");
+        assertTrue(ns.reaches(vms.get("vm1"), peer), "vm1 reaches its own project's peer at the same address");
+        assertEquals(ports.get("web").get("mac_address"), learnt(vms.get("vm1"), peer), "and it is web that answers");
+        // A security group may stop vm3's echo replies, never its ARP replies: those would show a leak.
+        String vm3 = ip(ports.get("vm3"));
+        assertFalse(ns.reaches(vms.get("b1"), vm3), "an address only project one has is out of reach");
+        assertEquals("", learnt(vms.get("b1"), vm3), "not even vm3's ARP reply came across");
+    }
+
+    /**
+     * An ARP request broadcast from the VM's eth0 with the given Ethernet source and sender MAC and sender address;
+     * when claimed equals target it is a gratuitous ARP, which a Linux neighbour table takes at once.
+     */
+    static void sendArp(String vmNs, String mac, String claimed, String target) {
+        String m = mac.replace(":", "");
+        String frame = "ffffffffffff" + m + "0806" + "0001080006040001" + m + hexIp(claimed) + "000000000000" + hexIp(target);
+        Namespaces.must("ip", "netns", "exec", vmNs, "python3", "-c", """
+                import socket, sys
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(("eth0", 0))
+                for _ in range(3): s.send(bytes.fromhex(sys.argv[1]))
+                """, frame);
+    }
+
+    static String hexIp(String ip) {
+        StringBuilder out = new StringBuilder();
+        for (String octet : ip.split("\\.")) out.append(String.format("%02x", Integer.parseInt(octet)));
+        return out.toString();
+    }
+
+    /** Whether, within half a second, victim's kernel comes to map address to mac. */
+    static boolean learnsSoon(String victim, String address, String mac) {
+        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        do {
+            if (learnt(victim, address).equalsIgnoreCase(mac)) return true;
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
+    @Test
+    @Order(10)
+    void forgedArpAndSourceMacFromAVmAreDropped() {
+        String vm1 = vms.get("vm1"), vm3 = vms.get("vm3");
+        String web = ip(ports.get("web")), webMac = (String) ports.get("web").get("mac_address");
+        String mac1 = (String) ports.get("vm1").get("mac_address"), mac3 = (String) ports.get("vm3").get("mac_address");
+        // vm3's group admits no echo from vm1, so vm3 pings: the ARP exchange teaches both ends each other's MAC.
+        assertTrue(ns.reaches(vm1, web) && ns.reaches(vm3, web), "both learn web's MAC");
+        assertTrue(ns.reaches(vm3, ip(ports.get("vm1"))), "and each other's");
+        assertEquals(webMac, learnt(vm3, web));
+
+        // Controls from vm1, whose port security is off: both forgeries cross the hosts and poison a neighbour table.
+        sendArp(vm1, mac1, web, web);
+        assertTrue(learnsSoon(vm3, web, mac1), "vm1's gratuitous ARP claiming web's address reaches vm3 unfiltered");
+        String forged = "fa:16:3e:00:00:66";
+        sendArp(vm1, forged, ip(ports.get("vm1")), ip(ports.get("vm1")));
+        assertTrue(learnsSoon(vm3, ip(ports.get("vm1")), forged), "and so does a frame from a MAC that is not vm1's");
+        // The forgeries were broadcast, so every VM on the network took them in.
+        for (String poisoned : List.of(vm3, vms.get("web"))) Namespaces.must("ip", "-n", poisoned, "neigh", "flush", "all");
+        assertTrue(ns.reaches(vm1, web) && ns.reaches(vm3, ip(ports.get("vm1"))), "vm1 relearns the truth");
+        assertEquals(mac3, learnt(vm1, ip(ports.get("vm3"))));
+
+        sendArp(vm3, mac3, web, web);
+        assertFalse(learnsSoon(vm1, web, mac3), "vm3's gratuitous ARP claiming web's address is dropped");
+        sendArp(vm3, forged, ip(ports.get("vm3")), ip(ports.get("vm3")));
+        assertFalse(learnsSoon(vm1, ip(ports.get("vm3")), forged), "a frame from a source MAC that is not vm3's is dropped");
+        assertEquals(webMac, learnt(vm1, web));
+        assertTrue(ns.reaches(vm3, ip(ports.get("vm1"))), "vm3's honest traffic still passes");
+    }
+
+    @Test
+    @Order(11)
+    void aBridgePortRemovedByHandIsRestored() {
+        String tap = DeviceNames.tap(id("vm3"));
+        String bridge = DeviceNames.bridge((String) ports.get("vm3").get("network_id"));
+        long t0 = System.nanoTime();
+        Namespaces.must("ip", "-n", h2, "link", "set", tap, "nomaster");
+        // The link event of the change itself sets off the reconcile (resync is every 300 s here).
+        await("the agent puts " + tap + " back on " + bridge,
+                () -> Namespaces.run("ip", "-n", h2, "-o", "link", "show", tap).out().contains(" master " + bridge + " "));
+        figures.add("tap removed from its bridge by hand -> restored by the agent: " + millisSince(t0) + " ms");
+        assertTrue(ns.reaches(vms.get("vm3"), ip(ports.get("vm1"))), "vm3 reaches vm1 again");
+        assertEquals("ACTIVE", status(id("vm3")));
     }
 }
