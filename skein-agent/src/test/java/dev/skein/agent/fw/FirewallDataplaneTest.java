@@ -115,7 +115,7 @@ class FirewallDataplaneTest {
     }
 
     String vm(String portId, String... cidrs) {
-        return lab.vm("vm" + portId.charAt(1), host, BRIDGE, tap(portId), mac(portId), cidrs);
+        return lab.pluggedVm("vm" + portId.charAt(1), host, BRIDGE, tap(portId), mac(portId), cidrs);
     }
 
     @Test

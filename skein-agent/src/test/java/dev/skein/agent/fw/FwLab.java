@@ -1,28 +1,23 @@
 package dev.skein.agent.fw;
 
 import dev.skein.agent.CommandRunner;
-import dev.skein.agent.ProcessRunner;
+import dev.skein.agent.Lab;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A hypervisor as a network namespace with one bridge, VMs as namespaces plugged into it through veths whose
- * host end carries the port's tap name. Everything is named with one random prefix, so parallel runs and the
- * machine's own state are never touched; closing stops the processes it started (by handle) and deletes its
- * namespaces, which takes veths, bridges and nft tables along.
+ * host end carries the port's tap name, and the listeners and crafted frames the firewall tests need. Closing
+ * stops the processes it started (by handle), then deletes the namespaces as {@link Lab} does.
  */
-final class FwLab implements AutoCloseable {
-    static final CommandRunner SHELL = new ProcessRunner();
+final class FwLab extends Lab {
     static final String PYTHON = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
 
-    final String prefix = String.format("skf%06x-", ThreadLocalRandom.current().nextInt(1 << 24));
-    private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
 
     /** Why the data-plane tests cannot run here, or null if they can. */
@@ -39,21 +34,13 @@ final class FwLab implements AutoCloseable {
         }
     }
 
-    String netns(String name) {
-        String ns = prefix + name;
-        run("ip", "netns", "add", ns);
-        namespaces.add(ns);
-        run("ip", "-n", ns, "link", "set", "lo", "up");
-        return ns;
-    }
-
     void bridge(String hostNs, String bridge) {
         run("ip", "-n", hostNs, "link", "add", bridge, "type", "bridge");
         run("ip", "-n", hostNs, "link", "set", bridge, "up");
     }
 
-    /** A VM whose eth0 has mac and the given addresses (IPv6 ones without duplicate address detection, to be usable at once). */
-    String vm(String name, String hostNs, String bridge, String tap, String mac, String... cidrs) {
+    /** A VM plugged into bridge at once, whose eth0 has mac and the given addresses (IPv6 ones without duplicate address detection, to be usable at once). */
+    String pluggedVm(String name, String hostNs, String bridge, String tap, String mac, String... cidrs) {
         String ns = netns(name);
         run("ip", "-n", hostNs, "link", "add", tap, "type", "veth", "peer", "name", "eth0", "netns", ns);
         run("ip", "-n", ns, "link", "set", "eth0", "address", mac);
@@ -65,19 +52,6 @@ final class FwLab implements AutoCloseable {
         }
         run("ip", "-n", hostNs, "link", "set", tap, "master", bridge, "up");
         return ns;
-    }
-
-    boolean ping(String fromNs, String address, String... extra) {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", fromNs, "ping", "-n", "-q", "-c", "1", "-W", "1"));
-        argv.addAll(List.of(extra));
-        argv.add(address);
-        return SHELL.run(argv, "").ok();
-    }
-
-    /** Tries a few times: the first echo may also wait for ARP or ND. */
-    boolean reaches(String fromNs, String address, String... extra) {
-        for (int i = 0; i < 3; i++) if (ping(fromNs, address, extra)) return true;
-        return false;
     }
 
     /** True when a TCP connection to address:port from inside fromNs completes within a second. */
@@ -178,12 +152,6 @@ final class FwLab implements AutoCloseable {
         }
     }
 
-    String run(String... argv) {
-        CommandRunner.Result r = SHELL.run(List.of(argv), "");
-        if (!r.ok()) throw new IllegalStateException(String.join(" ", argv) + " failed: " + r.stderr().strip());
-        return r.stdout();
-    }
-
     String nft(String ns, String stdin, String... args) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nft"));
         argv.addAll(List.of(args));
@@ -204,7 +172,6 @@ final class FwLab implements AutoCloseable {
             }
         }
         processes.clear();
-        for (String ns : namespaces.reversed()) SHELL.run(List.of("ip", "netns", "del", ns), "");
-        namespaces.clear();
+        super.close();
     }
 }

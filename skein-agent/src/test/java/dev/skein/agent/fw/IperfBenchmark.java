@@ -45,8 +45,8 @@ class IperfBenchmark {
             lab.bridge(host, bridge);
             FirewallPlan plan = plan();
             List<FirewallIntent.Port> vms = List.of(port(1), port(2));
-            String client = lab.vm("vma", host, bridge, vms.get(0).tap(), vms.get(0).mac(), FirewallBenchmark.ip(1) + "/16");
-            String server = lab.vm("vmb", host, bridge, vms.get(1).tap(), vms.get(1).mac(), FirewallBenchmark.ip(2) + "/16");
+            String client = lab.pluggedVm("vma", host, bridge, vms.get(0).tap(), vms.get(0).mac(), FirewallBenchmark.ip(1) + "/16");
+            String server = lab.pluggedVm("vmb", host, bridge, vms.get(1).tap(), vms.get(1).mac(), FirewallBenchmark.ip(2) + "/16");
             Process iperfServer = lab.start(List.of("ip", "netns", "exec", server, "iperf3", "-s", "--forceflush", "-p", String.valueOf(IPERF_PORT)));
             awaitListening(iperfServer);
             String target = FirewallBenchmark.ip(2);

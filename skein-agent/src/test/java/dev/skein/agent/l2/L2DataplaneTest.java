@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skein.agent.CommandRunner;
 import dev.skein.agent.Iproute2;
+import dev.skein.agent.Lab;
 import dev.skein.model.NetworkType;
 import dev.skein.model.Segment;
 import dev.skein.plan.DeviceNames;

@@ -1,7 +1,4 @@
-package dev.skein.agent.l2;
-
-import dev.skein.agent.CommandRunner;
-import dev.skein.agent.ProcessRunner;
+package dev.skein.agent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,16 +7,16 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Simulated hosts and VMs as network namespaces, all named with one random prefix so that parallel runs and
  * other users of the machine are never touched. Closing it deletes every namespace it created, which takes the
- * veths, bridges and VXLAN devices inside them along.
+ * veths, bridges, VXLAN devices and nft tables inside them along. The L2 and firewall data-plane tests share it.
  */
-final class Lab implements AutoCloseable {
-    static final CommandRunner SHELL = new ProcessRunner();
+public class Lab implements AutoCloseable {
+    public static final CommandRunner SHELL = new ProcessRunner();
 
-    final String prefix = String.format("skt%06x-", ThreadLocalRandom.current().nextInt(1 << 24));
+    public final String prefix = String.format("skt%06x-", ThreadLocalRandom.current().nextInt(1 << 24));
     private final List<String> namespaces = new ArrayList<>();
 
     /** True when this process may create namespaces (root) and iproute2 is installed. */
-    static boolean available() {
+    public static boolean available() {
         try {
             return SHELL.run(List.of("id", "-u"), "").stdout().strip().equals("0")
                     && SHELL.run(List.of("ip", "-V"), "").ok();
@@ -28,7 +25,7 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    static boolean hasPing() {
+    public static boolean hasPing() {
         try {
             return SHELL.run(List.of("ping", "-V"), "").ok();
         } catch (RuntimeException e) {
@@ -36,7 +33,7 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    String netns(String name) {
+    public String netns(String name) {
         String ns = prefix + name;
         run("ip", "netns", "add", ns);
         namespaces.add(ns);
@@ -45,7 +42,7 @@ final class Lab implements AutoCloseable {
     }
 
     /** Two hosts joined by a veth "cable" named dev on both ends, with an address on each; MTU 1550 fits VXLAN's 50 bytes. */
-    void cable(String hostA, String addressA, String hostB, String addressB, String dev) {
+    public void cable(String hostA, String addressA, String hostB, String addressB, String dev) {
         run("ip", "-n", hostA, "link", "add", dev, "type", "veth", "peer", "name", dev, "netns", hostB);
         for (String[] end : new String[][] {{hostA, addressA}, {hostB, addressB}}) {
             run("ip", "-n", end[0], "link", "set", dev, "mtu", "1550", "up");
@@ -54,7 +51,7 @@ final class Lab implements AutoCloseable {
     }
 
     /** A VM as a hypervisor would start it: its own namespace, with the host end of its veth named tap and left alone. */
-    String vm(String name, String hostNs, String tap, String mac, String cidr) {
+    public String vm(String name, String hostNs, String tap, String mac, String cidr) {
         String ns = netns(name);
         run("ip", "-n", hostNs, "link", "add", tap, "type", "veth", "peer", "name", "eth0", "netns", ns);
         run("ip", "-n", ns, "link", "set", "eth0", "address", mac, "up");
@@ -62,7 +59,7 @@ final class Lab implements AutoCloseable {
         return ns;
     }
 
-    boolean ping(String fromNs, String address, String... extra) {
+    public boolean ping(String fromNs, String address, String... extra) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", fromNs, "ping", "-n", "-q", "-c", "1", "-W", "1"));
         argv.addAll(List.of(extra));
         argv.add(address);
@@ -70,12 +67,12 @@ final class Lab implements AutoCloseable {
     }
 
     /** Retries a few times because the first echo also has to wait for ARP across the overlay. */
-    boolean reaches(String fromNs, String address, String... extra) {
+    public boolean reaches(String fromNs, String address, String... extra) {
         for (int i = 0; i < 3; i++) if (ping(fromNs, address, extra)) return true;
         return false;
     }
 
-    String run(String... argv) {
+    public String run(String... argv) {
         CommandRunner.Result r = SHELL.run(List.of(argv), "");
         if (!r.ok()) throw new IllegalStateException(String.join(" ", argv) + " failed: " + r.stderr().strip());
         return r.stdout();
