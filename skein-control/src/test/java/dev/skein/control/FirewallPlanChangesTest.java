@@ -1,6 +1,5 @@
 package dev.skein.control;
 
-import dev.skein.ipam.RangeAllocator;
 import dev.skein.model.Network;
 import dev.skein.model.Port;
 import dev.skein.model.SecurityGroup;
@@ -8,30 +7,21 @@ import dev.skein.model.SecurityGroupRule;
 import dev.skein.plan.PlanDelta;
 import dev.skein.plan.fw.FirewallPlan;
 import dev.skein.policy.RequestContext;
-import dev.skein.segment.SegmentPlanner;
 import dev.skein.service.NetworkService;
-import dev.skein.service.NetworkSettings;
 import dev.skein.service.PlanChanges;
 import dev.skein.service.PortService;
-import dev.skein.service.QuotaService;
-import dev.skein.service.QuotaSettings;
 import dev.skein.service.SecurityGroupRuleService;
 import dev.skein.service.SecurityGroupService;
-import dev.skein.store.Store;
-import dev.skein.store.sql.SqlStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,32 +39,27 @@ class FirewallPlanChangesTest {
 
     @TempDir
     Path dir;
-    SqlStore sql;
+    TrackedServices services;
     HostPlanService plans;
     NetworkService networks;
     PortService ports;
     SecurityGroupService groups;
     SecurityGroupRuleService rules;
-    final List<PlanChanges.Change> changes = new CopyOnWriteArrayList<>();
+    List<PlanChanges.Change> changes;
 
     @BeforeEach
     void open() {
-        sql = SqlStore.embedded(dir);
-        plans = new HostPlanService(sql);
-        Store store = PlanChanges.tracking(sql, changes::add);
-        NetworkSettings settings = NetworkSettings.defaults();
-        RangeAllocator allocator = new RangeAllocator(ThreadLocalRandom::current);
-        Map<String, Integer> unlimited = new HashMap<>();
-        QuotaSettings.RESOURCES.forEach(r -> unlimited.put(r, QuotaSettings.UNLIMITED));
-        QuotaService quotas = new QuotaService(store, new QuotaSettings(unlimited));
-        networks = new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), Clock.systemUTC(), quotas);
-        ports = new PortService(store, settings, allocator, Clock.systemUTC(), quotas);
-        groups = new SecurityGroupService(store, Clock.systemUTC(), quotas);
-        rules = new SecurityGroupRuleService(store, Clock.systemUTC(), quotas);
+        services = new TrackedServices(dir);
+        plans = services.plans;
+        networks = services.networks;
+        ports = services.ports;
+        groups = services.groups;
+        rules = services.rules;
+        changes = services.changes;
     }
 
     @AfterEach
-    void close() { sql.close(); }
+    void close() { services.close(); }
 
     @Test
     void ruleAndMembershipChangesReachExactlyTheHostsThatFilterOnThem() {

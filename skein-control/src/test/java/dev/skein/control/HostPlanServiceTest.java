@@ -1,6 +1,5 @@
 package dev.skein.control;
 
-import dev.skein.ipam.RangeAllocator;
 import dev.skein.model.Network;
 import dev.skein.model.Port;
 import dev.skein.plan.DeviceNames;
@@ -9,16 +8,10 @@ import dev.skein.plan.L2Plan;
 import dev.skein.plan.PlanDelta;
 import dev.skein.plan.Uplink;
 import dev.skein.policy.RequestContext;
-import dev.skein.segment.SegmentPlanner;
 import dev.skein.service.AgentService;
 import dev.skein.service.NetworkService;
-import dev.skein.service.NetworkSettings;
 import dev.skein.service.PlanChanges;
 import dev.skein.service.PortService;
-import dev.skein.service.QuotaService;
-import dev.skein.service.QuotaSettings;
-import dev.skein.store.Store;
-import dev.skein.store.sql.SqlStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,11 +26,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -53,30 +44,25 @@ class HostPlanServiceTest {
 
     @TempDir
     Path dir;
-    SqlStore sql;
+    TrackedServices services;
     HostPlanService plans;
     NetworkService networks;
     PortService ports;
     AgentService agents;
-    final List<PlanChanges.Change> changes = new CopyOnWriteArrayList<>();
+    List<PlanChanges.Change> changes;
 
     @BeforeEach
     void open() {
-        sql = SqlStore.embedded(dir);
-        plans = new HostPlanService(sql);
-        Store store = PlanChanges.tracking(sql, changes::add);
-        NetworkSettings settings = NetworkSettings.defaults();
-        RangeAllocator allocator = new RangeAllocator(ThreadLocalRandom::current);
-        Map<String, Integer> unlimited = new HashMap<>();
-        QuotaSettings.RESOURCES.forEach(r -> unlimited.put(r, QuotaSettings.UNLIMITED));
-        QuotaService quotas = new QuotaService(store, new QuotaSettings(unlimited));
-        networks = new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), Clock.systemUTC(), quotas);
-        ports = new PortService(store, settings, allocator, Clock.systemUTC(), quotas);
-        agents = new AgentService(store, Duration.ofSeconds(75), Clock.systemUTC());
+        services = new TrackedServices(dir);
+        plans = services.plans;
+        networks = services.networks;
+        ports = services.ports;
+        changes = services.changes;
+        agents = new AgentService(services.store, Duration.ofSeconds(75), Clock.systemUTC());
     }
 
     @AfterEach
-    void close() { sql.close(); }
+    void close() { services.close(); }
 
     Network network() { return networks.create(ADMIN, Map.of("name", "n")); }
 
