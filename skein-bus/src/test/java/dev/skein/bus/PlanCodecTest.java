@@ -5,6 +5,8 @@ import dev.skein.plan.HostPlan;
 import dev.skein.plan.L2Plan;
 import dev.skein.plan.PlanDelta;
 import dev.skein.plan.Uplink;
+import dev.skein.plan.dhcp.DhcpPlan;
+import dev.skein.plan.l3.RouterPlan;
 import dev.skein.plan.fw.FirewallCompiler;
 import dev.skein.plan.fw.FirewallIntent;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,29 @@ class PlanCodecTest {
         assertEquals(delta, PlanCodec.decode(PlanCodec.encode(delta)));
         assertEquals(firewall, delta.applyTo(new HostPlan("h1", 17, PLAN)).firewall());
         assertEquals(firewall, new PlanDelta("h1", 19, false, List.of(), List.of()).applyTo(plan).firewall(), "no part, no change");
+    }
+
+    @Test
+    void theNetworkNodePartsTravelWithPlansAndDeltas() {
+        DhcpPlan dhcp = new DhcpPlan(List.of(new DhcpPlan.Server("a", "p-dhcp", "FA:16:3E:00:00:09", 1450, List.of("10.0.0.2/24"),
+                List.of(new DhcpPlan.Subnet("s", 4, "10.0.0.0/24", "10.0.0.1", List.of("192.0.2.53"),
+                        List.of(new DhcpPlan.Route("172.16.0.0/16", "10.0.0.254")), null, null, true)),
+                List.of(new DhcpPlan.Reservation(PLUG.portId(), PLUG.mac(), List.of("10.0.0.5"), "host-10-0-0-5")),
+                "openstacklocal", 86400, true)));
+        RouterPlan routers = new RouterPlan(List.of(new RouterPlan.Router("r", "p",
+                new RouterPlan.Gateway("p-gw", "ext", "fa:16:3e:00:00:0a", 1500, List.of("203.0.113.4/24"), List.of("203.0.113.1"), true),
+                List.of(new RouterPlan.Interface("p-if", "a", "fa:16:3e:00:00:0b", 1450, List.of("10.0.0.1/24"))),
+                List.of(new RouterPlan.Route("172.16.0.0/16", "10.0.0.254")),
+                List.of(new RouterPlan.FloatingIp("f", "203.0.113.50", "10.0.0.5")), true)));
+        HostPlan plan = new HostPlan("h1", 17, PLAN, null, dhcp, routers);
+        assertEquals(plan, PlanCodec.plan(PlanCodec.tree(plan)));
+        assertEquals("fa:16:3e:00:00:09", dhcp.servers().get(0).mac(), "MACs in the kernel's lower case");
+        PlanDelta delta = new PlanDelta("h1", 18, false, List.of(), List.of()).withServices(dhcp, routers);
+        assertEquals(delta, PlanCodec.decode(PlanCodec.encode(delta)));
+        HostPlan applied = delta.applyTo(new HostPlan("h1", 17, PLAN));
+        assertEquals(dhcp, applied.dhcp());
+        assertEquals(routers, applied.routers());
+        assertEquals(routers, new PlanDelta("h1", 19, false, List.of(), List.of()).applyTo(applied).routers(), "no part, no change");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.skein.plan;
 
+import dev.skein.plan.dhcp.DhcpPlan;
 import dev.skein.plan.fw.FirewallPlan;
+import dev.skein.plan.l3.RouterPlan;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,28 +19,35 @@ import java.util.TreeSet;
  *
  * <p>firewall, when not null, is the host's whole new firewall part, which replaces the old one; null means the
  * change left the firewall as it was. The firewall travels whole rather than as a diff because the agent already
- * diffs it against what it realised last, and a whole part can never be applied on top of the wrong base.
+ * diffs it against what it realised last, and a whole part can never be applied on top of the wrong base. dhcp and
+ * routers, the network node's parts, travel the same way for the same reason.
  *
  * <p>A delta applies only on top of the plan of the revision just before it; see the agent's plan tracker.
  */
 public record PlanDelta(String host, long revision, boolean full, List<L2Plan.Network> networks, List<String> removedNetworks,
-                        FirewallPlan firewall) {
+                        FirewallPlan firewall, DhcpPlan dhcp, RouterPlan routers) {
     public PlanDelta {
         Objects.requireNonNull(host, "host");
         networks = List.copyOf(networks);
         removedNetworks = List.copyOf(removedNetworks);
-        if (full && (!networks.isEmpty() || !removedNetworks.isEmpty() || firewall != null)) {
+        if (full && (!networks.isEmpty() || !removedNetworks.isEmpty() || firewall != null || dhcp != null || routers != null)) {
             throw new IllegalArgumentException("a full delta carries no sections");
         }
     }
 
     public PlanDelta(String host, long revision, boolean full, List<L2Plan.Network> networks, List<String> removedNetworks) {
-        this(host, revision, full, networks, removedNetworks, null);
+        this(host, revision, full, networks, removedNetworks, null, null, null);
     }
 
     /** This delta carrying the host's whole new firewall part as well. */
     public PlanDelta withFirewall(FirewallPlan newFirewall) {
-        return new PlanDelta(host, revision, full, networks, removedNetworks, Objects.requireNonNull(newFirewall, "newFirewall"));
+        return new PlanDelta(host, revision, full, networks, removedNetworks, Objects.requireNonNull(newFirewall, "newFirewall"), dhcp, routers);
+    }
+
+    /** This delta carrying the host's whole new DHCP and router parts as well. */
+    public PlanDelta withServices(DhcpPlan newDhcp, RouterPlan newRouters) {
+        return new PlanDelta(host, revision, full, networks, removedNetworks, firewall,
+                Objects.requireNonNull(newDhcp, "newDhcp"), Objects.requireNonNull(newRouters, "newRouters"));
     }
 
     /** Tells the host to fetch its whole plan of (at least) this revision. */
@@ -68,6 +77,7 @@ public record PlanDelta(String host, long revision, boolean full, List<L2Plan.Ne
         for (L2Plan.Network n : base.l2().networks()) if (!replaced.contains(n.networkId())) merged.add(n);
         merged.addAll(networks);
         merged.sort(Comparator.comparing(L2Plan.Network::networkId));
-        return new HostPlan(host, revision, new L2Plan(merged, base.l2().problems()), firewall == null ? base.firewall() : firewall);
+        return new HostPlan(host, revision, new L2Plan(merged, base.l2().problems()), firewall == null ? base.firewall() : firewall,
+                dhcp == null ? base.dhcp() : dhcp, routers == null ? base.routers() : routers);
     }
 }
