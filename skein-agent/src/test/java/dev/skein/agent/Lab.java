@@ -78,9 +78,23 @@ public class Lab implements AutoCloseable {
         return r.stdout();
     }
 
+    /**
+     * Deletes every namespace named with this lab's prefix, also those an agent under test created, after killing
+     * (by PID) the processes running in them: a dnsmasq or haproxy left running would keep its namespace alive.
+     */
     @Override
     public void close() {
-        for (String ns : namespaces.reversed()) SHELL.run(List.of("ip", "netns", "del", ns), "");
+        List<String> all = new ArrayList<>(namespaces.reversed());
+        for (String line : SHELL.run(List.of("ip", "netns", "list"), "").stdout().split("\n")) {
+            String ns = line.strip().split("\\s+")[0];
+            if (ns.startsWith(prefix) && !all.contains(ns)) all.addFirst(ns);
+        }
+        for (String ns : all) {
+            for (String pid : SHELL.run(List.of("ip", "netns", "pids", ns), "").stdout().split("\\s+")) {
+                if (!pid.isBlank()) SHELL.run(List.of("kill", "-9", pid.strip()), "");
+            }
+            SHELL.run(List.of("ip", "netns", "del", ns), "");
+        }
         namespaces.clear();
     }
 }
