@@ -64,44 +64,6 @@ class AgentDataplaneIT {
     static final List<String> figures = new CopyOnWriteArrayList<>();
     static final List<Process> listeners = new CopyOnWriteArrayList<>();
 
-    /** One `skein agent` child process and its log. */
-    record AgentProcess(String host, Process process, Path log) {
-        static AgentProcess launch(String host, String localIp, String netns) throws IOException {
-            Path jar = Path.of("target", "skein.jar").toAbsolutePath();
-            if (!Files.exists(jar)) fail(jar + " is missing: run the data-plane test through mvn verify, which packages it first");
-            Path log = logs.resolve("agent-" + host + "-" + System.nanoTime() + ".log");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                    "agent", "--host", host, "--local-ip", localIp, "--netns", netns, "--server", cloud.baseUrl(),
-                    "--amqp-url", broker.url(), "--heartbeat-interval", "2", "--resync-interval", "300")
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("SKEIN_AGENT_PASSWORD", TestCloud.ADMIN_PASSWORD);
-            return new AgentProcess(host, pb.start(), log);
-        }
-
-        /** SIGKILL to the agent and, so that nothing is orphaned, to its children (its link monitor). */
-        void kill() {
-            List<ProcessHandle> family = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-            family.forEach(ProcessHandle::destroyForcibly);
-            family.forEach(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join());
-        }
-
-        void stop() throws InterruptedException {
-            List<ProcessHandle> children = process.descendants().toList();
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) process.destroyForcibly();
-            children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        }
-
-        String logText() {
-            try {
-                return Files.readString(log);
-            } catch (IOException e) {
-                return "";
-            }
-        }
-    }
-
     @BeforeAll
     static void start() throws Exception {
         String missing = Namespaces.missingTools();
@@ -116,8 +78,8 @@ class AgentDataplaneIT {
         h1 = ns.add("h1");
         h2 = ns.add("h2");
         ns.underlay(h1, UNDERLAY_1 + "/24", h2, UNDERLAY_2 + "/24", "ul");
-        agents.put("h1", AgentProcess.launch("h1", UNDERLAY_1, h1));
-        agents.put("h2", AgentProcess.launch("h2", UNDERLAY_2, h2));
+        agents.put("h1", AgentProcess.launch(logs, cloud.baseUrl(), broker.url(), "h1", UNDERLAY_1, h1));
+        agents.put("h2", AgentProcess.launch(logs, cloud.baseUrl(), broker.url(), "h2", UNDERLAY_2, h2));
     }
 
     @AfterAll
@@ -257,7 +219,7 @@ class AgentDataplaneIT {
             AgentProcess old = agents.get("h1");
             old.kill();
             long t0 = System.nanoTime();
-            AgentProcess fresh = AgentProcess.launch("h1", UNDERLAY_1, h1);
+            AgentProcess fresh = AgentProcess.launch(logs, cloud.baseUrl(), broker.url(), "h1", UNDERLAY_1, h1);
             agents.put("h1", fresh);
             await("the restarted agent has realised its plan and reported its ports",
                     () -> fresh.logText().contains("reported port status"));

@@ -88,9 +88,24 @@ final class Namespaces implements AutoCloseable {
         return r.out();
     }
 
+    /**
+     * Deletes every namespace named with this prefix, those the agents under test made for DHCP servers and routers
+     * included, after killing by PID what runs inside them (dnsmasq, haproxy, listeners): a process left running
+     * would outlive its namespace.
+     */
     @Override
     public void close() {
-        for (String ns : made.reversed()) run("ip", "netns", "del", ns);
+        List<String> all = new ArrayList<>(made.reversed());
+        for (String line : run("ip", "netns", "list").out().split("\n")) {
+            String ns = line.strip().split("\\s+")[0];
+            if (ns.startsWith(prefix) && !all.contains(ns)) all.addFirst(ns);
+        }
+        for (String ns : all) {
+            for (String pid : run("ip", "netns", "pids", ns).out().split("\\s+")) {
+                if (!pid.isBlank()) run("kill", "-9", pid.strip());
+            }
+            run("ip", "netns", "del", ns);
+        }
         made.clear();
     }
 }
