@@ -81,8 +81,10 @@ public final class PlanChanges implements TxListener {
     private final Set<String> fullHosts = new TreeSet<>();
     private final Set<String> firewallHosts = new TreeSet<>();
     private final Set<String> serviceHosts = new TreeSet<>();
-    /** Resolved to hosts just before commit: networks whose DHCP servers may have changed, networks whose routers' ports
-     *  may have, and routers that may have. */
+    /**
+     * Resolved to hosts just before commit: networks whose DHCP servers may have changed, networks whose routers'
+     * ports may have, and routers that may have.
+     */
     private final Set<String> dhcpNetworks = new TreeSet<>();
     private final Set<String> routerNetworks = new TreeSet<>();
     private final Set<String> routers = new TreeSet<>();
@@ -250,6 +252,10 @@ public final class PlanChanges implements TxListener {
     /** What DHCP servers and routers read of a port. */
     private record ServiceProjection(String networkId, String hostId, String mac, Set<FixedIp> fixedIps, String deviceOwner) {}
 
+    private static ServiceProjection serviceProjection(Port p) {
+        return new ServiceProjection(p.networkId(), p.hostId(), p.macAddress(), new HashSet<>(p.fixedIps()), p.deviceOwner());
+    }
+
     /** What DHCP servers and routers read of a subnet. */
     private record Served(String networkId, String cidr, String gatewayIp, List<String> dnsNameservers, List<?> hostRoutes,
                           boolean enableDhcp, String ipv6AddressMode, String ipv6RaMode) {}
@@ -264,10 +270,6 @@ public final class PlanChanges implements TxListener {
 
     private static Routed routed(Router r) {
         return new Routed(r.adminStateUp(), r.gateway() == null ? null : r.gateway().portId(), r.enableSnat(), r.routes());
-    }
-
-    private static ServiceProjection serviceProjection(Port p) {
-        return new ServiceProjection(p.networkId(), p.hostId(), p.macAddress(), new HashSet<>(p.fixedIps()), p.deviceOwner());
     }
 
     /** What makes a port's addresses members of groups. */
