@@ -4,14 +4,21 @@ import dev.skein.model.AddressPair;
 import dev.skein.model.Agent;
 import dev.skein.model.FixedIp;
 import dev.skein.model.Port;
+import dev.skein.model.Router;
 import dev.skein.model.SecurityGroupRule;
 import dev.skein.plan.HostPlan;
 import dev.skein.plan.L2Compiler;
 import dev.skein.plan.L2Intent;
 import dev.skein.plan.PlanDelta;
+import dev.skein.plan.dhcp.DhcpCompiler;
+import dev.skein.plan.dhcp.DhcpIntent;
+import dev.skein.plan.dhcp.DhcpPlan;
 import dev.skein.plan.fw.FirewallCompiler;
 import dev.skein.plan.fw.FirewallIntent;
 import dev.skein.plan.fw.FirewallPlan;
+import dev.skein.plan.l3.RouterCompiler;
+import dev.skein.plan.l3.RouterIntent;
+import dev.skein.plan.l3.RouterPlan;
 import dev.skein.service.PlanChanges;
 import dev.skein.store.Store;
 import dev.skein.store.Tx;
@@ -22,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -31,21 +40,28 @@ import java.util.TreeSet;
  */
 public final class HostPlanService {
     private final Store store;
+    private final DhcpIntent.Settings dhcpSettings;
 
-    public HostPlanService(Store store) { this.store = store; }
+    public HostPlanService(Store store) { this(store, DhcpIntent.Settings.DEFAULTS); }
+
+    public HostPlanService(Store store, DhcpIntent.Settings dhcpSettings) {
+        this.store = store;
+        this.dhcpSettings = Objects.requireNonNull(dhcpSettings, "dhcpSettings");
+    }
 
     /** The whole plan of one host. */
     public HostPlan plan(String host) {
         return store.read(tx -> {
             long revision = tx.hostPlans().revision(host);
             L2Intent intent = intent(tx, tx.hostPlans().networksOfHost(host));
-            return new HostPlan(host, revision, L2Compiler.compile(intent, host), firewall(tx, host));
+            return new HostPlan(host, revision, L2Compiler.compile(intent, host), firewall(tx, host), dhcp(tx, host), routers(tx, host));
         });
     }
 
     /**
-     * One delta per host a committed change reached; hosts whose own registration changed get a fetch request, and
-     * hosts whose firewall may have changed get their whole firewall part with the delta.
+     * One delta per host a committed change reached; hosts whose own registration changed get a fetch request,
+     * hosts whose firewall may have changed get their whole firewall part with the delta, and hosts whose DHCP
+     * servers or routers may have changed get those parts whole.
      */
     public Map<String, PlanDelta> deltas(PlanChanges.Change change) {
         return store.read(tx -> {
@@ -58,7 +74,9 @@ public final class HostPlanService {
                     return;
                 }
                 PlanDelta delta = PlanDelta.sections(host, revision, L2Compiler.compile(intent, host), change.networks());
-                out.put(host, change.firewallHosts().contains(host) ? delta.withFirewall(firewall(tx, host)) : delta);
+                if (change.firewallHosts().contains(host)) delta = delta.withFirewall(firewall(tx, host));
+                if (change.serviceHosts().contains(host)) delta = delta.withServices(dhcp(tx, host), routers(tx, host));
+                out.put(host, delta);
             });
             return out;
         });
@@ -109,6 +127,60 @@ public final class HostPlanService {
         List<FirewallIntent.SecurityGroup> groups = new ArrayList<>();
         rules.forEach((g, rs) -> groups.add(new FirewallIntent.SecurityGroup(g, rs)));
         return new FirewallIntent(ports, groups, memberAddresses(tx, remotes));
+    }
+
+    /** The DHCP servers of one host: those of the networks whose DHCP port is bound to it. */
+    DhcpPlan dhcp(Tx tx, String host) {
+        return DhcpCompiler.compile(dhcpIntent(tx, host, dhcpSettings), host);
+    }
+
+    /**
+     * The networks whose DHCP port is bound to the host, with their subnets and every port on them (their leases,
+     * and the router interfaces that decide whether a network is isolated). A constant number of queries however
+     * many networks and ports there are.
+     */
+    static DhcpIntent dhcpIntent(Tx tx, String host, DhcpIntent.Settings settings) {
+        Set<String> networkIds = tx.hostPlans().dhcpNetworksOfHost(host);
+        if (networkIds.isEmpty()) return new DhcpIntent(List.of(), List.of(), List.of(), settings);
+        List<Port> ports = tx.ports().onNetworks(networkIds);
+        Map<String, List<FixedIp>> ips = tx.ipAllocations().ofPorts(ports.stream().map(Port::id).toList());
+        return new DhcpIntent(
+                tx.networks().getAll(networkIds).stream().map(DhcpIntent.Network::of).toList(),
+                tx.subnets().onNetworks(networkIds).stream().map(DhcpIntent.Subnet::of).toList(),
+                ports.stream().map(p -> DhcpIntent.Port.of(p.withFixedIps(ips.getOrDefault(p.id(), List.of())))).toList(),
+                settings);
+    }
+
+    /** The routers of one host: those with a port bound to it. */
+    static RouterPlan routers(Tx tx, String host) {
+        return RouterCompiler.compile(routerIntent(tx, host), host);
+    }
+
+    /**
+     * The routers with a port bound to the host, all their ports (bound there or not, so the compiler can report
+     * the ones elsewhere), the subnets and networks of those ports and the routers' floating IPs. A constant number
+     * of queries however many routers, interfaces and floating IPs there are.
+     */
+    static RouterIntent routerIntent(Tx tx, String host) {
+        Set<String> routerIds = tx.hostPlans().routersOfHost(host);
+        if (routerIds.isEmpty()) return new RouterIntent(List.of(), List.of(), List.of(), List.of(), List.of());
+        List<Router> routers = tx.routers().getAll(routerIds);
+        Map<String, List<String>> interfaces = tx.routers().interfacePorts(routerIds);
+        TreeSet<String> portIds = new TreeSet<>();
+        for (Router r : routers) {
+            if (r.gateway() != null) portIds.add(r.gateway().portId());
+            portIds.addAll(interfaces.getOrDefault(r.id(), List.of()));
+        }
+        List<Port> ports = tx.ports().getAll(portIds);
+        Map<String, List<FixedIp>> ips = tx.ipAllocations().ofPorts(portIds);
+        TreeSet<String> networkIds = new TreeSet<>();
+        ports.forEach(p -> networkIds.add(p.networkId()));
+        return new RouterIntent(
+                routers.stream().map(r -> RouterIntent.Router.of(r, interfaces.getOrDefault(r.id(), List.of()))).toList(),
+                ports.stream().map(p -> RouterIntent.Port.of(p.withFixedIps(ips.getOrDefault(p.id(), List.of())))).toList(),
+                tx.subnets().onNetworks(networkIds).stream().map(RouterIntent.Subnet::of).toList(),
+                tx.networks().getAll(networkIds).stream().map(RouterIntent.Network::of).toList(),
+                tx.floatingIps().viaRouters(routerIds).stream().map(RouterIntent.FloatingIp::of).filter(Objects::nonNull).toList());
     }
 
     private static Map<String, List<String>> memberAddresses(Tx tx, Collection<String> groupIds) {

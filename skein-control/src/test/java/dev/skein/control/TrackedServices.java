@@ -2,14 +2,17 @@ package dev.skein.control;
 
 import dev.skein.ipam.RangeAllocator;
 import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.FloatingIpService;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PlanChanges;
 import dev.skein.service.PortService;
 import dev.skein.service.QuotaService;
 import dev.skein.service.QuotaSettings;
+import dev.skein.service.RouterService;
 import dev.skein.service.SecurityGroupRuleService;
 import dev.skein.service.SecurityGroupService;
+import dev.skein.service.SubnetService;
 import dev.skein.store.Store;
 import dev.skein.store.sql.SqlStore;
 
@@ -33,6 +36,9 @@ final class TrackedServices implements AutoCloseable {
     final PortService ports;
     final SecurityGroupService groups;
     final SecurityGroupRuleService rules;
+    final SubnetService subnets;
+    final RouterService routers;
+    final FloatingIpService floatingIps;
     final List<PlanChanges.Change> changes = new CopyOnWriteArrayList<>();
 
     TrackedServices(Path dir) {
@@ -48,6 +54,9 @@ final class TrackedServices implements AutoCloseable {
         ports = new PortService(store, settings, allocator, Clock.systemUTC(), quotas);
         groups = new SecurityGroupService(store, Clock.systemUTC(), quotas);
         rules = new SecurityGroupRuleService(store, Clock.systemUTC(), quotas);
+        subnets = new SubnetService(store, Clock.systemUTC(), quotas);
+        routers = new RouterService(store, ports, Clock.systemUTC(), quotas);
+        floatingIps = new FloatingIpService(store, ports, Clock.systemUTC(), quotas);
     }
 
     @Override

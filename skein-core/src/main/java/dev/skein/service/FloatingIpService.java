@@ -119,6 +119,7 @@ public final class FloatingIpService {
                 a.has("tags") ? StandardAttributes.tags(a.stringList("tags")) : List.of(), now, now, 1);
         if (portId != null) f = associate(tx, ctx, f, portId, fixedIp);
         if (!tx.floatingIps().tryInsert(f)) throw alreadyAssociated(f);
+        PlanChanges.floatingIp(tx, null, f);
         return f;
     }
 
@@ -162,6 +163,7 @@ public final class FloatingIpService {
                     f.routerId(), f.status(), f.tags(), f.createdAt(), now, f.revision() + 1);
             if (a.has("port_id")) u = portId == null ? disassociated(u, now, u.revision()) : associate(tx, ctx, u, portId, fixedIp);
             if (!tx.floatingIps().tryUpdate(u)) throw alreadyAssociated(u);
+            PlanChanges.floatingIp(tx, f, u);
             return u;
         });
     }
@@ -172,6 +174,7 @@ public final class FloatingIpService {
             FloatingIp f = visible(tx, ctx, id, true);
             StandardAttributes.checkRevision(ifRevision, f.revision());
             tx.floatingIps().delete(id);
+            PlanChanges.floatingIp(tx, f, null);
             L3Access.deletePort(tx, f.floatingPortId());
             return null;
         });

@@ -38,7 +38,11 @@ final class L3Integrity {
             throw NeutronException.conflict("FipAssociated", "Unable to complete the operation on port " + p.id()
                     + " because the port still has an associated floating IP.");
         }
-        for (FloatingIp f : fips) tx.floatingIps().tryUpdate(FloatingIpService.disassociated(f, now));
+        for (FloatingIp f : fips) {
+            FloatingIp disassociated = FloatingIpService.disassociated(f, now);
+            tx.floatingIps().tryUpdate(disassociated);
+            PlanChanges.floatingIp(tx, f, disassociated);
+        }
     }
 
     /** A fixed IP that has a floating IP cannot be taken off its port; the floating IP must be moved first. */

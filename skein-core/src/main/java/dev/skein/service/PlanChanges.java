@@ -1,8 +1,11 @@
 package dev.skein.service;
 
 import dev.skein.model.FixedIp;
+import dev.skein.model.FloatingIp;
 import dev.skein.model.Network;
 import dev.skein.model.Port;
+import dev.skein.model.Router;
+import dev.skein.model.Subnet;
 import dev.skein.store.Store;
 import dev.skein.store.Tx;
 import dev.skein.store.TxListener;
@@ -30,8 +33,17 @@ import java.util.function.Function;
  * the member addresses of every group those rules name as remote group. So a rule change reaches the hosts with a
  * port in its group, and a port joining, leaving or changing its addresses in a group reaches every host with a
  * port whose rules name that group as remote, wherever the port itself is bound. Both are database queries.
+ *
+ * <p>A network node's DHCP and router parts follow placement, which is nothing but port bindings: a network's DHCP
+ * server is on the host its DHCP port is bound to, a router on the hosts its ports are bound to. A DHCP server is
+ * affected by its network's subnets and by every port on the network (its leases; router interfaces decide whether
+ * it serves metadata); a router by its own columns, its ports, the subnets they are on and its floating IPs. Hosts
+ * are looked up just before commit, so a port bound later in the same transaction is seen; the DHCP and router
+ * ports themselves name their hosts when written, so the host a service leaves hears of it too.
  */
 public final class PlanChanges implements TxListener {
+    private static final String DHCP_OWNER = "network:dhcp";
+    private static final Set<String> ROUTER_OWNERS = Set.of(Router.INTERFACE_OWNER, Router.GATEWAY_OWNER, Router.HA_INTERFACE_OWNER);
 
     /** Hears about committed changes; called in the writing thread, after the commit. */
     public interface Listener {
@@ -41,14 +53,21 @@ public final class PlanChanges implements TxListener {
     /**
      * revisions: the new revision of every affected host; networks: the networks whose part of those plans may
      * have changed; fullHosts: hosts whose whole plan may have changed (their own registration did);
-     * firewallHosts: hosts whose firewall part may have changed.
+     * firewallHosts: hosts whose firewall part may have changed; serviceHosts: hosts whose DHCP or router part may
+     * have changed.
      */
-    public record Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts, Set<String> firewallHosts) {
+    public record Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts, Set<String> firewallHosts,
+                         Set<String> serviceHosts) {
         public Change {
             revisions = Map.copyOf(revisions);
             networks = Set.copyOf(networks);
             fullHosts = Set.copyOf(fullHosts);
             firewallHosts = Set.copyOf(firewallHosts);
+            serviceHosts = Set.copyOf(serviceHosts);
+        }
+
+        public Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts, Set<String> firewallHosts) {
+            this(revisions, networks, fullHosts, firewallHosts, Set.of());
         }
 
         public Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts) {
@@ -61,6 +80,14 @@ public final class PlanChanges implements TxListener {
     private final Set<String> hosts = new TreeSet<>();
     private final Set<String> fullHosts = new TreeSet<>();
     private final Set<String> firewallHosts = new TreeSet<>();
+    private final Set<String> serviceHosts = new TreeSet<>();
+    /**
+     * Resolved to hosts just before commit: networks whose DHCP servers may have changed, networks whose routers'
+     * ports may have, and routers that may have.
+     */
+    private final Set<String> dhcpNetworks = new TreeSet<>();
+    private final Set<String> routerNetworks = new TreeSet<>();
+    private final Set<String> routers = new TreeSet<>();
     private Change change;
 
     private PlanChanges(Listener listener) { this.listener = listener; }
@@ -88,6 +115,7 @@ public final class PlanChanges implements TxListener {
     /** A port was created (before null), changed or deleted (after null). A port bound to no host is in no plan. */
     public static void port(Tx tx, Port before, Port after) {
         membership(tx, before, after);
+        services(tx, before, after);
         if (!bound(before) && !bound(after)) return;
         if (before != null && after != null && projection(before).equals(projection(after))) return;
         PlanChanges c = of(tx);
@@ -108,6 +136,56 @@ public final class PlanChanges implements TxListener {
         for (Port p : new Port[] {before, after}) if (p != null && p.securityGroups() != null) groups.addAll(p.securityGroups());
         if (groups.isEmpty()) return;
         firewall(tx, tx.hostPlans().hostsReferencingGroups(groups));
+    }
+
+    /**
+     * Bound or not, a port on a network with a DHCP server is one of its leases; a DHCP or router port names the
+     * host its service is on, before and after.
+     */
+    private static void services(Tx tx, Port before, Port after) {
+        if (before != null && after != null && serviceProjection(before).equals(serviceProjection(after))) return;
+        PlanChanges c = of(tx);
+        for (Port p : new Port[] {before, after}) {
+            if (p == null) continue;
+            c.dhcpNetworks.add(p.networkId());
+            if (bound(p) && (DHCP_OWNER.equals(p.deviceOwner()) || ROUTER_OWNERS.contains(p.deviceOwner()))) c.serviceHosts.add(p.hostId());
+        }
+    }
+
+    /** A subnet was created (before null), changed or deleted (after null): its network's DHCP servers and routers read it. */
+    public static void subnet(Tx tx, Subnet before, Subnet after) {
+        if (before != null && after != null && served(before).equals(served(after))) return;
+        String network = (after != null ? after : before).networkId();
+        PlanChanges c = of(tx);
+        c.dhcpNetworks.add(network);
+        c.routerNetworks.add(network);
+    }
+
+    /** A router was created (before null), changed or deleted (after null). */
+    public static void router(Tx tx, Router before, Router after) {
+        if (before != null && after != null && routed(before).equals(routed(after))) return;
+        of(tx).routers.add((after != null ? after : before).id());
+    }
+
+    /**
+     * An interface of the router on the network was added or removed; whether the network's DHCP server serves
+     * metadata depends on it.
+     */
+    public static void routerInterface(Tx tx, String routerId, String networkId) {
+        PlanChanges c = of(tx);
+        c.routers.add(routerId);
+        c.dhcpNetworks.add(networkId);
+    }
+
+    /** A floating IP was created (before null), changed or deleted (after null); only its association matters. */
+    public static void floatingIp(Tx tx, FloatingIp before, FloatingIp after) {
+        if (before != null && after != null && Objects.equals(before.fixedIpAddress(), after.fixedIpAddress())
+                && Objects.equals(before.routerId(), after.routerId()) && Objects.equals(before.portId(), after.portId())) {
+            return;
+        }
+        for (FloatingIp f : new FloatingIp[] {before, after}) {
+            if (f != null && f.routerId() != null) of(tx).routers.add(f.routerId());
+        }
     }
 
     /** A rule of the group was added or deleted. */
@@ -136,7 +214,16 @@ public final class PlanChanges implements TxListener {
         c.networks.add(before.id());
         Set<String> on = tx.hostPlans().hostsOnNetworks(List.of(before.id()));
         c.hosts.addAll(on);
-        if (after != null) return;
+        if (after != null) {
+            if (before.mtu() != after.mtu()) {
+                c.dhcpNetworks.add(before.id());
+                c.routerNetworks.add(before.id());
+            }
+            return;
+        }
+        // Its DHCP and router ports go without saying so; their hosts are found while they are still there.
+        c.serviceHosts.addAll(tx.hostPlans().dhcpHostsOnNetworks(List.of(before.id())));
+        c.serviceHosts.addAll(tx.hostPlans().routerPortHostsOnNetworks(List.of(before.id())));
         // A deleted network's ports leave without saying so one by one: their hosts' firewalls change, and so do
         // the firewalls that name their groups as remote.
         c.firewallHosts.addAll(on);
@@ -160,7 +247,30 @@ public final class PlanChanges implements TxListener {
 
     /** What a host plan can depend on; names, descriptions, tags, status and timestamps are left out. */
     private record Projection(String networkId, String hostId, String mac, boolean adminStateUp, Set<FixedIp> fixedIps,
-                              Set<?> addressPairs, boolean portSecurity, Set<String> securityGroups) {}
+                              Set<?> addressPairs, boolean portSecurity, Set<String> securityGroups, boolean trusted) {}
+
+    /** What DHCP servers and routers read of a port. */
+    private record ServiceProjection(String networkId, String hostId, String mac, Set<FixedIp> fixedIps, String deviceOwner) {}
+
+    private static ServiceProjection serviceProjection(Port p) {
+        return new ServiceProjection(p.networkId(), p.hostId(), p.macAddress(), new HashSet<>(p.fixedIps()), p.deviceOwner());
+    }
+
+    /** What DHCP servers and routers read of a subnet. */
+    private record Served(String networkId, String cidr, String gatewayIp, List<String> dnsNameservers, List<?> hostRoutes,
+                          boolean enableDhcp, String ipv6AddressMode, String ipv6RaMode) {}
+
+    private static Served served(Subnet s) {
+        return new Served(s.networkId(), s.cidr(), s.gatewayIp(), s.dnsNameservers(), s.hostRoutes(), s.enableDhcp(),
+                s.ipv6AddressMode(), s.ipv6RaMode());
+    }
+
+    /** What a router's plan reads of the router itself; its ports and floating IPs say so on their own. */
+    private record Routed(boolean adminStateUp, String gatewayPortId, boolean enableSnat, List<?> routes) {}
+
+    private static Routed routed(Router r) {
+        return new Routed(r.adminStateUp(), r.gateway() == null ? null : r.gateway().portId(), r.enableSnat(), r.routes());
+    }
 
     /** What makes a port's addresses members of groups. */
     private record Members(Set<FixedIp> fixedIps, Set<?> addressPairs, Set<String> securityGroups) {}
@@ -172,17 +282,23 @@ public final class PlanChanges implements TxListener {
 
     private static Projection projection(Port p) {
         return new Projection(p.networkId(), p.hostId(), p.macAddress(), p.adminStateUp(), new HashSet<>(p.fixedIps()),
-                new HashSet<>(p.allowedAddressPairs()), p.portSecurityEnabled(), new HashSet<>(p.securityGroups()));
+                new HashSet<>(p.allowedAddressPairs()), p.portSecurityEnabled(), new HashSet<>(p.securityGroups()),
+                PortSecurityGroups.trusted(p.deviceOwner()));
     }
 
     @Override
     public void beforeCommit(Tx tx) {
+        if (!dhcpNetworks.isEmpty()) serviceHosts.addAll(tx.hostPlans().dhcpHostsOnNetworks(dhcpNetworks));
+        if (!routerNetworks.isEmpty()) serviceHosts.addAll(tx.hostPlans().routerPortHostsOnNetworks(routerNetworks));
+        if (!routers.isEmpty()) serviceHosts.addAll(tx.hostPlans().routerHosts(routers));
+        hosts.addAll(serviceHosts);
         if (networks.isEmpty() && hosts.isEmpty()) return;
         TreeSet<String> affected = new TreeSet<>(hosts);
         if (!networks.isEmpty()) affected.addAll(tx.hostPlans().hostsOnNetworks(networks));
         Set<String> firewall = new TreeSet<>(firewallHosts);
         firewall.retainAll(affected);
-        change = new Change(affected.isEmpty() ? Map.of() : new TreeMap<>(tx.hostPlans().bump(affected)), networks, fullHosts, firewall);
+        change = new Change(affected.isEmpty() ? Map.of() : new TreeMap<>(tx.hostPlans().bump(affected)), networks, fullHosts, firewall,
+                serviceHosts);
     }
 
     @Override

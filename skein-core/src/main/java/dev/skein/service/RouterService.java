@@ -99,6 +99,7 @@ public final class RouterService {
                 a.has("tags") ? StandardAttributes.tags(a.stringList("tags")) : List.of(), now, now, 1);
         tx.routers().insert(r);
         if (gw != null) r = applyGateway(tx, ctx, r, gw);
+        PlanChanges.router(tx, null, r);
         return withGatewayIps(tx, r);
     }
 
@@ -146,6 +147,7 @@ public final class RouterService {
         }
         tx.routers().update(u);
         if (a.has("external_gateway_info")) u = applyGateway(tx, ctx, u, gw);
+        PlanChanges.router(tx, r, u);
         return withGatewayIps(tx, u);
     }
 
@@ -186,6 +188,7 @@ public final class RouterService {
             Instant now = now();
             InterfaceInfo info = portId != null ? attachPort(tx, ctx, r, portId, now) : attachSubnet(tx, ctx, r, subnetId, now);
             tx.routers().update(r.touched(now));
+            PlanChanges.routerInterface(tx, r.id(), info.networkId());
             return info;
         });
     }
@@ -199,6 +202,7 @@ public final class RouterService {
             Instant now = now();
             InterfaceInfo info = portId != null ? detachPort(tx, r, portId, subnetId) : detachSubnet(tx, ctx, r, subnetId, now);
             tx.routers().update(r.touched(now));
+            PlanChanges.routerInterface(tx, r.id(), info.networkId());
             return info;
         });
     }
@@ -227,6 +231,7 @@ public final class RouterService {
             requireRoutesReachable(tx, r, routes, r.gateway() == null ? null : r.gateway().networkId());
             Router u = r.withRoutes(routes).touched(now());
             tx.routers().update(u);
+            PlanChanges.router(tx, r, u);
             return withGatewayIps(tx, u);
         });
     }
@@ -361,6 +366,7 @@ public final class RouterService {
         RouterSubnets.requireDistinct(connectedSubnets(tx, r), subnets.values());
         if (!ctx.isAdmin()) RouterSubnets.requireInPoolsOrOwner(p.id(), p.fixedIps(), subnets, ctx.projectId());
         tx.ports().tryUpdate(p.withDevice(r.id(), Router.INTERFACE_OWNER, now));
+        PlanChanges.port(tx, p, p.withDevice(r.id(), Router.INTERFACE_OWNER, now));
         tx.routers().attach(r.id(), p.id());
         return new InterfaceInfo(r.id(), p.projectId(), p.id(), p.networkId(), subnetIdsOf(p.fixedIps()));
     }

@@ -99,6 +99,7 @@ public final class SubnetService {
                 a.has("tags") ? StandardAttributes.tags(a.stringList("tags")) : List.of(), now, now, 1);
         tx.subnets().insert(s);
         tx.networks().update(net.touched(now));
+        PlanChanges.subnet(tx, null, s);
         return s;
     }
 
@@ -144,6 +145,7 @@ public final class SubnetService {
                     a.bool("enable_dhcp", s.enableDhcp()), s.ipv6RaMode(), s.ipv6AddressMode(), s.tags(),
                     s.createdAt(), now(), s.revision() + 1);
             tx.subnets().update(u);
+            PlanChanges.subnet(tx, s, u);
             return u;
         });
     }
@@ -158,6 +160,7 @@ public final class SubnetService {
                         + ": One or more ports have an IP allocation from this subnet.");
             }
             tx.subnets().delete(id);
+            PlanChanges.subnet(tx, s, null);
             tx.networks().get(s.networkId()).ifPresent(n -> tx.networks().update(n.touched(now())));
             return null;
         });

@@ -2,6 +2,7 @@ package dev.skein.store;
 
 import dev.skein.model.FloatingIp;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +31,9 @@ public interface FloatingIpRepository {
 
     /** Floating IPs associated through the router. */
     List<FloatingIp> viaRouter(String routerId);
+
+    /** Floating IPs associated through any of the routers. */
+    List<FloatingIp> viaRouters(Collection<String> routerIds);
 
     /** Floating IPs on the external network that are not associated with any port. */
     List<FloatingIp> unassociatedOn(String networkId);

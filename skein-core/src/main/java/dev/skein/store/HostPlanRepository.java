@@ -34,4 +34,19 @@ public interface HostPlanRepository {
 
     /** The ids of the member ports of each of the groups (bound or not); groups without members are absent. */
     Map<String, List<String>> groupMembers(Collection<String> groupIds);
+
+    /** Networks with a DHCP port (device_owner network:dhcp) bound to the host: the DHCP servers it runs. */
+    Set<String> dhcpNetworksOfHost(String host);
+
+    /** Hosts that a DHCP port of any of the networks is bound to. */
+    Set<String> dhcpHostsOnNetworks(Collection<String> networkIds);
+
+    /** Routers with a port (gateway or interface) bound to the host. */
+    Set<String> routersOfHost(String host);
+
+    /** Hosts that any port (gateway or interface) of the routers is bound to. */
+    Set<String> routerHosts(Collection<String> routerIds);
+
+    /** Hosts that router ports (gateways or interfaces) on any of the networks are bound to. */
+    Set<String> routerPortHostsOnNetworks(Collection<String> networkIds);
 }

@@ -18,6 +18,9 @@ public interface PortRepository {
     /** Ports of one project (or all when null), optionally only on one network. */
     List<Port> list(String projectId, String networkId);
 
+    /** Every port on any of the networks. */
+    List<Port> onNetworks(Collection<String> networkIds);
+
     /** Inserts the port; false if its MAC is already used on the network (unique constraint). */
     boolean tryInsert(Port p);
 

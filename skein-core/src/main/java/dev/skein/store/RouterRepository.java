@@ -2,7 +2,9 @@ package dev.skein.store;
 
 import dev.skein.model.Router;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,6 +13,9 @@ import java.util.Optional;
  */
 public interface RouterRepository {
     Optional<Router> get(String id);
+
+    /** The routers among the ids that exist, in no particular order. */
+    List<Router> getAll(Collection<String> ids);
 
     /** Reads the row and holds a row lock until the transaction ends, serialising changes to this router. */
     Optional<Router> lock(String id);
@@ -32,6 +37,9 @@ public interface RouterRepository {
 
     /** Ids of the router's interface ports, oldest first. */
     List<String> interfacePorts(String routerId);
+
+    /** Ids of the interface ports of each of the routers, oldest first; routers without interfaces are absent. */
+    Map<String, List<String>> interfacePorts(Collection<String> routerIds);
 
     /** The router whose interface the port is, if any. */
     Optional<String> routerOfInterface(String portId);

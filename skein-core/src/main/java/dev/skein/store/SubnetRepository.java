@@ -14,6 +14,9 @@ public interface SubnetRepository {
 
     List<Subnet> onNetwork(String networkId);
 
+    /** The subnets of all the networks. */
+    List<Subnet> onNetworks(Collection<String> networkIds);
+
     /** All subnets, or those on networks a project may see when project != null. */
     List<Subnet> list(String visibleToProject);
 

@@ -18,6 +18,7 @@ import dev.skein.identity.TokenCodec;
 import dev.skein.ipam.MacAddresses;
 import dev.skein.ipam.Range;
 import dev.skein.ipam.RangeAllocator;
+import dev.skein.plan.dhcp.DhcpIntent;
 import dev.skein.segment.SegmentPlanner;
 import dev.skein.service.AgentService;
 import dev.skein.service.FloatingIpService;
@@ -74,7 +75,7 @@ public final class Controller implements AutoCloseable {
         Bus bus = cfg.bus.amqpUrl == null || cfg.bus.amqpUrl.isBlank()
                 ? new InProcessBus() : new AmqpBus(cfg.bus.amqpUrl, "skein-controller");
         // Every write transaction reports the host plans it changed, and the publisher tells those hosts' agents.
-        HostPlanService plans = new HostPlanService(sql);
+        HostPlanService plans = new HostPlanService(sql, dhcpSettings(cfg.dhcp));
         Store store = PlanChanges.tracking(sql, new HostPlanPublisher(plans, bus));
         try {
             RangeAllocator allocator = new RangeAllocator(ThreadLocalRandom::current);
@@ -135,6 +136,14 @@ public final class Controller implements AutoCloseable {
         }
         if (n.globalPhysnetMtu < 1280) throw new IllegalArgumentException("network.global_physnet_mtu must be at least 1280");
         return new NetworkSettings(n.baseMac.toLowerCase(), ranges, n.globalPhysnetMtu);
+    }
+
+    static DhcpIntent.Settings dhcpSettings(SkeinConfig.Dhcp d) {
+        try {
+            return new DhcpIntent.Settings(d.dnsDomain, d.dhcpLeaseDuration, d.enableIsolatedMetadata, d.forceMetadata);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("dhcp: " + e.getMessage(), e);
+        }
     }
 
     static QuotaSettings quotaSettings(SkeinConfig.Quotas q) {

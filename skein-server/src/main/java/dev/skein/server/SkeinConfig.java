@@ -27,6 +27,7 @@ public final class SkeinConfig {
     public Agents agents = new Agents();
     public Bus bus = new Bus();
     public LocalAgent localAgent = new LocalAgent();
+    public Dhcp dhcp = new Dhcp();
 
     public static final class Database {
         /** A JDBC URL; empty means the embedded database in the data directory. */
@@ -69,6 +70,18 @@ public final class SkeinConfig {
     public static final class Bus {
         /** RabbitMQ as amqp://user:password@host:port (add /vhost for another vhost); empty means the in-process bus. */
         public String amqpUrl;
+    }
+
+    /** What the DHCP servers on network nodes hand out; Neutron's option names and defaults. */
+    public static final class Dhcp {
+        /** The domain clients are told; Neutron's dns_domain. */
+        public String dnsDomain = "openstacklocal";
+        /** Seconds a lease lasts; Neutron's dhcp_lease_duration (no infinite leases). */
+        public int dhcpLeaseDuration = 86400;
+        /** Serve metadata from the DHCP namespace on networks with a subnet no router serves. */
+        public boolean enableIsolatedMetadata = true;
+        /** Serve metadata from the DHCP namespace on every network. */
+        public boolean forceMetadata = false;
     }
 
     /** The agent all-in-one runs in its own process for the local host. */

@@ -8,13 +8,17 @@ import java.util.Objects;
 /**
  * The DHCP servers one network node must run: one per network scheduled onto it, each behind its own DHCP port
  * (device_owner network:dhcp) and serving static reservations only, so a MAC the API does not know gets no lease.
+ * problems lists what the compiler had to leave out.
  */
-public record DhcpPlan(List<Server> servers) {
+public record DhcpPlan(List<Server> servers, List<String> problems) {
     public static final DhcpPlan EMPTY = new DhcpPlan(List.of());
 
     public DhcpPlan {
         servers = servers.stream().sorted(Comparator.comparing(Server::networkId)).toList();
+        problems = problems == null ? List.of() : List.copyOf(problems);
     }
+
+    public DhcpPlan(List<Server> servers) { this(servers, List.of()); }
 
     /**
      * One network's server. addresses are the DHCP port's own addresses with the prefix length of their subnet
@@ -57,7 +61,10 @@ public record DhcpPlan(List<Server> servers) {
         }
     }
 
-    /** A port's lease: its MAC and fixed IPs (without prefix) on the network's DHCP-enabled subnets. */
+    /**
+     * A port's lease: its MAC and the fixed IPs (without prefix) a DHCP server hands out, those on the network's
+     * DHCP-enabled subnets except SLAAC and DHCPv6-stateless ones, whose addresses hosts configure themselves.
+     */
     public record Reservation(String portId, String mac, List<String> ips, String hostname) {
         public Reservation {
             Objects.requireNonNull(portId, "portId");

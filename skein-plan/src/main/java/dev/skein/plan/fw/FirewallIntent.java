@@ -38,12 +38,19 @@ public record FirewallIntent(List<Port> ports, List<SecurityGroup> groups, Map<S
             securityGroupIds = List.copyOf(securityGroupIds);
         }
 
+        /**
+         * The port as the firewall sees it. The network's own ports (device_owner network:*: DHCP servers, router
+         * interfaces and gateways) are trusted as in Neutron, with neither filtering nor anti-spoofing: they answer
+         * for addresses other than their own, as a router forwards and a gateway carries floating IPs.
+         */
         public static Port of(dev.skein.model.Port p) {
             return new Port(p.id(), p.networkId(), DeviceNames.tap(p.id()), p.macAddress(),
                     p.fixedIps().stream().map(FixedIp::ipAddress).toList(),
                     p.allowedAddressPairs().stream().map(a -> new AddressPair(a.ipAddress(), a.macAddress())).toList(),
-                    p.portSecurityEnabled(), p.securityGroups() == null ? List.of() : p.securityGroups());
+                    p.portSecurityEnabled() && !trusted(p.deviceOwner()), p.securityGroups() == null ? List.of() : p.securityGroups());
         }
+
+        public static boolean trusted(String deviceOwner) { return deviceOwner != null && deviceOwner.startsWith("network:"); }
     }
 
     /** ipAddress is an address or a CIDR; macAddress null means the port's own MAC. */

@@ -5,13 +5,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
-/** The routers one network node must hold, each in a namespace of its own. */
-public record RouterPlan(List<Router> routers) {
+/**
+ * The routers one network node must hold, each in a namespace of its own. problems lists what the compiler had to
+ * leave out.
+ */
+public record RouterPlan(List<Router> routers, List<String> problems) {
     public static final RouterPlan EMPTY = new RouterPlan(List.of());
 
     public RouterPlan {
         routers = routers.stream().sorted(Comparator.comparing(Router::id)).toList();
+        problems = problems == null ? List.of() : List.copyOf(problems);
     }
+
+    public RouterPlan(List<Router> routers) { this(routers, List.of()); }
 
     /**
      * One router. gateway is null when it has no external gateway. metadata asks for the metadata service to be

@@ -271,6 +271,26 @@ class FirewallCompilerTest {
     }
 
     @Test
+    void theNetworksOwnPortsAreTrustedWithoutFilteringOrAntiSpoofing() {
+        List<FirewallIntent.Port> ports = new ArrayList<>();
+        String[] owners = {"network:dhcp", "network:router_interface", "network:router_gateway", "compute:nova", ""};
+        for (int i = 0; i < owners.length; i++) {
+            String id = String.format("%08d-1111-4111-8111-111111111111", i);
+            ports.add(FirewallIntent.Port.of(new dev.skein.model.Port(id, "project", NET, "", "", true, "fa:16:3e:00:00:0" + i,
+                    List.of(new dev.skein.model.FixedIp("subnet", "192.0.2." + (i + 1))), "device", owners[i], "net1", "normal",
+                    List.of(), true, List.of(SG), "DOWN", List.of(), java.time.Instant.EPOCH, java.time.Instant.EPOCH, 1)));
+        }
+        assertEquals(List.of(false, false, false, true, true), ports.stream().map(FirewallIntent.Port::portSecurityEnabled).toList());
+        FirewallPlan plan = compile(ports, List.of(new SecurityGroup(SG, List.of(in("IPv4", null, null, null, null)))), Map.of());
+        List<String> filtered = List.of(DeviceNames.tap(ports.get(3).id()), DeviceNames.tap(ports.get(4).id()));
+        for (String map : List.of(FirewallCompiler.SPOOF_MAP, FirewallCompiler.EGRESS_MAP, FirewallCompiler.INGRESS_MAP)) {
+            List<String> taps = set(plan, Family.BRIDGE, map).elements().stream().map(e -> e.substring(1, e.indexOf('"', 1))).toList();
+            assertEquals(filtered, taps, map + " holds only the tenants' ports");
+        }
+        assertNull(chain(plan, FirewallCompiler.spoofChain(ports.get(0).id())), "a DHCP port may answer as a DHCP server");
+    }
+
+    @Test
     void portsThatCannotBeNamedAreReported() {
         FirewallIntent.Port clash = new FirewallIntent.Port(P2, NET, DeviceNames.tap(P1), "fa:16:3e:00:00:22", List.of(), List.of(), true, List.of());
         FirewallIntent.Port badId = new FirewallIntent.Port("x;drop", NET, "tapx", MAC1, List.of(), List.of(), true, List.of());

@@ -6,6 +6,7 @@ import dev.skein.store.FloatingIpRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,13 @@ final class SqlFloatingIps implements FloatingIpRepository {
     @Override
     public List<FloatingIp> viaRouter(String routerId) {
         return where("router_id = :v", routerId);
+    }
+
+    @Override
+    public List<FloatingIp> viaRouters(Collection<String> routerIds) {
+        return SqlHostPlans.inChunks(routerIds, chunk -> tx.handle()
+                .createQuery("SELECT " + COLUMNS + " FROM floating_ips WHERE router_id IN (<ids>) ORDER BY seq")
+                .bindList("ids", chunk).map((rs, c) -> row(rs)).list());
     }
 
     @Override

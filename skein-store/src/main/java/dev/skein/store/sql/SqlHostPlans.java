@@ -14,6 +14,8 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 final class SqlHostPlans implements HostPlanRepository {
+    private static final String DHCP_OWNER = "network:dhcp";
+
     private final SqlTx tx;
 
     SqlHostPlans(SqlTx tx) { this.tx = tx; }
@@ -91,6 +93,49 @@ final class SqlHostPlans implements HostPlanRepository {
                 .bindList("ids", chunk).map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).list())
                 .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
         return out;
+    }
+
+    @Override
+    public Set<String> dhcpNetworksOfHost(String host) {
+        return new TreeSet<>(tx.handle().createQuery("SELECT DISTINCT network_id FROM ports WHERE host_id = :h AND device_owner = :o")
+                .bind("h", host).bind("o", DHCP_OWNER).mapTo(String.class).list());
+    }
+
+    @Override
+    public Set<String> dhcpHostsOnNetworks(Collection<String> networkIds) {
+        return new TreeSet<>(inChunks(networkIds, chunk -> tx.handle().createQuery(
+                        "SELECT DISTINCT host_id FROM ports WHERE network_id IN (<ids>) AND device_owner = :o AND host_id <> ''")
+                .bindList("ids", chunk).bind("o", DHCP_OWNER).mapTo(String.class).list()));
+    }
+
+    @Override
+    public Set<String> routersOfHost(String host) {
+        // A router's ports are its interfaces (router_interfaces) and its gateway (routers.gw_port_id), whatever
+        // their device_owner says.
+        return new TreeSet<>(tx.handle().createQuery(
+                        "SELECT i.router_id FROM router_interfaces i JOIN ports p ON p.id = i.port_id WHERE p.host_id = :h"
+                                + " UNION SELECT r.id FROM routers r JOIN ports p ON p.id = r.gw_port_id WHERE p.host_id = :h")
+                .bind("h", host).mapTo(String.class).list());
+    }
+
+    @Override
+    public Set<String> routerHosts(Collection<String> routerIds) {
+        return new TreeSet<>(inChunks(routerIds, chunk -> tx.handle().createQuery(
+                        "SELECT p.host_id FROM router_interfaces i JOIN ports p ON p.id = i.port_id"
+                                + " WHERE i.router_id IN (<ids>) AND p.host_id <> ''"
+                                + " UNION SELECT p.host_id FROM routers r JOIN ports p ON p.id = r.gw_port_id"
+                                + " WHERE r.id IN (<ids>) AND p.host_id <> ''")
+                .bindList("ids", chunk).mapTo(String.class).list()));
+    }
+
+    @Override
+    public Set<String> routerPortHostsOnNetworks(Collection<String> networkIds) {
+        return new TreeSet<>(inChunks(networkIds, chunk -> tx.handle().createQuery(
+                        "SELECT p.host_id FROM ports p JOIN router_interfaces i ON i.port_id = p.id"
+                                + " WHERE p.network_id IN (<ids>) AND p.host_id <> ''"
+                                + " UNION SELECT p.host_id FROM ports p JOIN routers r ON r.gw_port_id = p.id"
+                                + " WHERE p.network_id IN (<ids>) AND p.host_id <> ''")
+                .bindList("ids", chunk).mapTo(String.class).list()));
     }
 
     /** Runs an IN-list query in slices that stay well below every database's bind-parameter limit. */

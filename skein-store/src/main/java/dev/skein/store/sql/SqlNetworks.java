@@ -9,6 +9,7 @@ import dev.skein.store.NetworkRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,12 @@ final class SqlNetworks implements NetworkRepository {
     public Optional<Network> get(String id) {
         return tx.handle().createQuery("SELECT " + COLUMNS + " FROM networks WHERE id = :id")
                 .bind("id", id).map((rs, c) -> row(rs)).findOne();
+    }
+
+    @Override
+    public List<Network> getAll(Collection<String> ids) {
+        return SqlHostPlans.inChunks(ids, chunk -> tx.handle().createQuery("SELECT " + COLUMNS + " FROM networks WHERE id IN (<ids>)")
+                .bindList("ids", chunk).map((rs, c) -> row(rs)).list());
     }
 
     @Override

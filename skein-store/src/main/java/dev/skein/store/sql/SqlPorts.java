@@ -58,6 +58,13 @@ final class SqlPorts implements PortRepository {
     }
 
     @Override
+    public List<Port> onNetworks(Collection<String> networkIds) {
+        return SqlHostPlans.inChunks(networkIds, chunk -> tx.handle()
+                .createQuery("SELECT " + COLUMNS + " FROM ports WHERE network_id IN (<ids>) ORDER BY seq")
+                .bindList("ids", chunk).map((rs, c) -> row(rs)).list());
+    }
+
+    @Override
     public boolean tryInsert(Port p) {
         return tx.tryUnique(() -> tx.handle().createUpdate("INSERT INTO ports (" + COLUMNS + ") VALUES (:id, :project_id, "
                         + ":network_id, :name, :description, :admin_state_up, :mac_address, :device_id, :device_owner, :host_id, "

@@ -8,6 +8,8 @@ import dev.skein.store.RouterRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,12 @@ final class SqlRouters implements RouterRepository {
     @Override
     public Optional<Router> get(String id) {
         return tx.handle().createQuery(SELECT + " WHERE r.id = :id").bind("id", id).map((rs, c) -> row(rs)).findOne();
+    }
+
+    @Override
+    public List<Router> getAll(Collection<String> ids) {
+        return SqlHostPlans.inChunks(ids, chunk -> tx.handle().createQuery(SELECT + " WHERE r.id IN (<ids>)")
+                .bindList("ids", chunk).map((rs, c) -> row(rs)).list());
     }
 
     @Override
@@ -83,6 +91,16 @@ final class SqlRouters implements RouterRepository {
     public List<String> interfacePorts(String routerId) {
         return tx.handle().createQuery("SELECT port_id FROM router_interfaces WHERE router_id = :r ORDER BY seq")
                 .bind("r", routerId).mapTo(String.class).list();
+    }
+
+    @Override
+    public Map<String, List<String>> interfacePorts(Collection<String> routerIds) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        SqlHostPlans.inChunks(routerIds, chunk -> tx.handle()
+                        .createQuery("SELECT router_id, port_id FROM router_interfaces WHERE router_id IN (<ids>) ORDER BY seq")
+                        .bindList("ids", chunk).map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).list())
+                .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        return out;
     }
 
     @Override

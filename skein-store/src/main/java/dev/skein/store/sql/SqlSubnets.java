@@ -46,6 +46,13 @@ final class SqlSubnets implements SubnetRepository {
     }
 
     @Override
+    public List<Subnet> onNetworks(Collection<String> networkIds) {
+        return SqlHostPlans.inChunks(networkIds, chunk -> tx.handle()
+                .createQuery("SELECT " + COLUMNS + " FROM subnets WHERE network_id IN (<ids>) ORDER BY seq")
+                .bindList("ids", chunk).map((rs, c) -> row(rs)).list());
+    }
+
+    @Override
     public List<Subnet> list(String visibleToProject) {
         if (visibleToProject == null) {
             return tx.handle().createQuery("SELECT " + COLUMNS + " FROM subnets ORDER BY seq").map((rs, c) -> row(rs)).list();
