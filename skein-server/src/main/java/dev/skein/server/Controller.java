@@ -2,6 +2,7 @@ package dev.skein.server;
 
 import dev.skein.agent.ProcessRunner;
 import dev.skein.agent.host.AgentSettings;
+import dev.skein.agent.host.ControllerClient;
 import dev.skein.agent.host.HostAgent;
 import dev.skein.api.http.ApiServer;
 import dev.skein.api.identity.IdentityApi;
@@ -113,8 +114,11 @@ public final class Controller implements AutoCloseable {
 
     /** An agent for a host in this process, talking to this controller by direct calls and over its bus. */
     public HostAgent startAgent(AgentSettings settings) {
-        return new HostAgent(settings, new LocalControllerClient(agents, plans, metadata), bus, new ProcessRunner()).start();
+        return new HostAgent(settings, localClient(), bus, new ProcessRunner()).start();
     }
+
+    /** The controller as an agent in this process reaches it: direct calls to the services behind the HTTP endpoints. */
+    ControllerClient localClient() { return new LocalControllerClient(agents, plans, metadata); }
 
     @Override
     public void close() {

@@ -2,6 +2,9 @@ package dev.skein.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.agent.host.ControllerClient;
+import dev.skein.agent.metadata.MetadataAnswer;
+import dev.skein.agent.metadata.MetadataProxies;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -325,6 +328,18 @@ class InstanceMetadataApiTest {
         fails(400, "HTTPBadRequest", cloud.request("GET", "/v2.0/skein/metadata/latest", f.admin, null, Map.of("X-Forwarded-For", a)));
         fails(400, "HTTPBadRequest", cloud.request("GET", "/v2.0/skein/metadata/latest", f.admin, null, Map.of("X-Skein-Network-ID", net1)));
         fails(400, "HTTPBadRequest", fromNet1("latest", a + ", " + b), "a chain of addresses is not one source");
+    }
+
+    @Test
+    void theAllInOneAgentGetsTheSameAnswersWithoutHttp() {
+        ControllerClient local = cloud.controller().localClient();
+        MetadataAnswer answer = local.metadata(MetadataProxies.Origin.network(net1), ipv4(portA1), "openstack/latest/network_data.json");
+        assertEquals(200, answer.status());
+        assertEquals("application/json", answer.contentType());
+        assertEquals(fromNet1("openstack/latest/network_data.json", ipv4(portA1)).json(), json(answer.body()));
+        assertEquals(USER_DATA, new String(local.metadata(MetadataProxies.Origin.router(router), ipv4(portA1), "latest/user-data").body(),
+                StandardCharsets.UTF_8));
+        assertEquals(404, local.metadata(MetadataProxies.Origin.router(otherRouter), ipv4(portA1), "latest").status());
     }
 
     @Test
