@@ -39,25 +39,25 @@ public final class HaproxyMetadataProxies implements MetadataProxies, AutoClosea
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:]{2,39}");
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9_./+-]+");
     private static final long STOP_WAIT_MILLIS = 5_000;
+    private static final String HAPROXY = "haproxy";
 
     private final Path dir;
     private final CommandRunner runner;
-    private final String haproxy;
     private final MetadataSocketServer server;
 
     /** The proxies of the agent described by settings, forwarding through its controller client. */
     public HaproxyMetadataProxies(AgentSettings settings, ControllerClient controller) {
-        this(settings.stateDir().resolve("metadata"), controller, new ProcessRunner(), "haproxy");
+        this(settings, controller, new ProcessRunner());
     }
 
-    public HaproxyMetadataProxies(Path dir, ControllerClient controller, CommandRunner runner, String haproxy) {
-        this.dir = dir.toAbsolutePath();
+    /** Ditto, starting haproxy through the agent's command runner. */
+    public HaproxyMetadataProxies(AgentSettings settings, ControllerClient controller, CommandRunner runner) {
+        this.dir = settings.stateDir().resolve("metadata").toAbsolutePath();
         this.runner = runner;
-        this.haproxy = haproxy;
-        this.server = new MetadataSocketServer(this.dir.resolve("proxy.sock"), controller);
+        this.server = new MetadataSocketServer(dir.resolve("proxy.sock"), controller);
         // The socket path is written into haproxy's configuration, which has its own quoting rules.
-        if (!SAFE_PATH.matcher(this.dir.toString()).matches()) {
-            throw new IllegalArgumentException("the metadata state directory " + this.dir + " must be a plain path");
+        if (!SAFE_PATH.matcher(dir.toString()).matches()) {
+            throw new IllegalArgumentException("the metadata state directory " + dir + " must be a plain path");
         }
     }
 
@@ -91,7 +91,7 @@ public final class HaproxyMetadataProxies implements MetadataProxies, AutoClosea
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + cfg, e);
         }
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace, haproxy, "-D",
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace, HAPROXY, "-D",
                 "-p", pidFile(namespace).toString(), "-f", cfg.toString()));
         // A soft stop of the old proxy: it stops listening once the new one is bound, and finishes what it serves.
         running.ifPresent(pid -> argv.addAll(List.of("-sf", Long.toString(pid))));
@@ -127,7 +127,7 @@ public final class HaproxyMetadataProxies implements MetadataProxies, AutoClosea
         Path cfg = configOf(pid);
         if (cfg == null) return OptionalLong.empty();
         String name = cfg.getFileName().toString();
-        boolean ours = cfg.getParent().equals(dir) && name.startsWith(namespace + "-") && name.endsWith(".cfg")
+        boolean ours = dir.equals(cfg.getParent()) && name.startsWith(namespace + "-") && name.endsWith(".cfg")
                 && name.length() == namespace.length() + 1 + 16 + 4;
         return ours ? OptionalLong.of(pid) : OptionalLong.empty();
     }
@@ -141,7 +141,7 @@ public final class HaproxyMetadataProxies implements MetadataProxies, AutoClosea
             return null;
         }
         String[] args = new String(raw, StandardCharsets.UTF_8).split("\0");
-        if (args.length == 0 || !Path.of(args[0]).getFileName().toString().equals(Path.of(haproxy).getFileName().toString())) return null;
+        if (args.length == 0 || args[0].isEmpty() || !Path.of(args[0]).getFileName().toString().equals(HAPROXY)) return null;
         for (int i = 0; i + 1 < args.length; i++) if (args[i].equals("-f")) return Path.of(args[i + 1]);
         return null;
     }
