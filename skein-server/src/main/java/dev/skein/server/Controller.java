@@ -2,10 +2,13 @@ package dev.skein.server;
 
 import dev.skein.agent.ProcessRunner;
 import dev.skein.agent.host.AgentSettings;
+import dev.skein.agent.host.ControllerClient;
 import dev.skein.agent.host.HostAgent;
 import dev.skein.api.http.ApiServer;
 import dev.skein.api.identity.IdentityApi;
 import dev.skein.api.neutron.AgentsApi;
+import dev.skein.api.neutron.ConfigDriveImage;
+import dev.skein.api.neutron.InstanceMetadataApi;
 import dev.skein.api.neutron.NeutronApi;
 import dev.skein.bus.AmqpBus;
 import dev.skein.bus.Bus;
@@ -22,6 +25,7 @@ import dev.skein.plan.dhcp.DhcpIntent;
 import dev.skein.segment.SegmentPlanner;
 import dev.skein.service.AgentService;
 import dev.skein.service.FloatingIpService;
+import dev.skein.service.InstanceMetadataService;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PlanChanges;
@@ -55,13 +59,15 @@ public final class Controller implements AutoCloseable {
     private final Bus bus;
     private final AgentService agents;
     private final HostPlanService plans;
+    private final InstanceMetadataService metadata;
 
-    private Controller(Store store, ApiServer api, Bus bus, AgentService agents, HostPlanService plans) {
+    private Controller(Store store, ApiServer api, Bus bus, AgentService agents, HostPlanService plans, InstanceMetadataService metadata) {
         this.store = store;
         this.api = api;
         this.bus = bus;
         this.agents = agents;
         this.plans = plans;
+        this.metadata = metadata;
     }
 
     /** Opens the store (migrating it), bootstraps identity and starts the API. */
@@ -93,9 +99,11 @@ public final class Controller implements AutoCloseable {
             if (cfg.agents.agentDownTime < 1) throw new IllegalArgumentException("agents.agent_down_time must be at least 1 second");
             AgentService agents = new AgentService(store, Duration.ofSeconds(cfg.agents.agentDownTime), clock);
             neutron.addRoutes(new AgentsApi(agents, plans)::register);
+            InstanceMetadataService metadata = new InstanceMetadataService(store, clock);
+            neutron.addRoutes(new InstanceMetadataApi(metadata, new ConfigDriveImage())::register);
             if (bus instanceof AmqpBus amqp) amqp.startPublisher();
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
-            return new Controller(store, api, bus, agents, plans);
+            return new Controller(store, api, bus, agents, plans, metadata);
         } catch (RuntimeException | IOException e) {
             bus.close();
             store.close();
@@ -107,8 +115,11 @@ public final class Controller implements AutoCloseable {
 
     /** An agent for a host in this process, talking to this controller by direct calls and over its bus. */
     public HostAgent startAgent(AgentSettings settings) {
-        return new HostAgent(settings, new LocalControllerClient(agents, plans), bus, new ProcessRunner()).start();
+        return new HostAgent(settings, localClient(), bus, new ProcessRunner()).start();
     }
+
+    /** The controller as an agent in this process reaches it: direct calls to the services behind the HTTP endpoints. */
+    ControllerClient localClient() { return new LocalControllerClient(agents, plans, metadata); }
 
     @Override
     public void close() {

@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "skein", mixinStandardHelpOptions = true, version = "skein 0.1.0",
         description = "Skein: a cloud network service with an OpenStack Networking API v2.0.",
-        subcommands = {Main.AllInOne.class, Main.Server.class, AgentCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.AllInOne.class, Main.Server.class, AgentCommand.class, ConfigDriveCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -130,4 +130,7 @@ public final class TestCloud implements AutoCloseable {
         @SuppressWarnings("unchecked")
         public String errorType() { return (String) ((Map<String, Object>) json().get("NeutronError")).get("type"); }
     }
+
+    /** The running controller, for what in-process agents reach without HTTP. */
+    Controller controller() { return controller; }
 }

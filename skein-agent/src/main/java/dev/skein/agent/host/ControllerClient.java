@@ -1,5 +1,7 @@
 package dev.skein.agent.host;
 
+import dev.skein.agent.metadata.MetadataAnswer;
+import dev.skein.agent.metadata.MetadataProxies;
 import dev.skein.plan.HostPlan;
 
 import java.util.Map;
@@ -25,4 +27,12 @@ public interface ControllerClient {
 
     /** Reports port statuses (only those that changed, or all) and the plan revision realised. */
     void reportStatus(String host, long realisedRevision, Map<String, String> portStatuses);
+
+    /**
+     * Asks the controller's metadata service for path on behalf of the instance at clientAddress, as seen by the proxy
+     * serving origin. Clients that never carry metadata (test doubles of the plan machinery) keep this default.
+     */
+    default MetadataAnswer metadata(MetadataProxies.Origin origin, String clientAddress, String path) {
+        throw new UnsupportedOperationException("this controller client does not forward metadata requests");
+    }
 }

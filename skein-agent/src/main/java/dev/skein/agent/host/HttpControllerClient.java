@@ -2,6 +2,9 @@ package dev.skein.agent.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.agent.metadata.MetadataAnswer;
+import dev.skein.agent.metadata.MetadataProxies;
+import dev.skein.agent.metadata.MetadataSocketServer;
 import dev.skein.bus.PlanCodec;
 import dev.skein.plan.HostPlan;
 
@@ -82,12 +85,42 @@ public final class HttpControllerClient implements ControllerClient {
                 Map.of("status", Map.of("realised_revision", realisedRevision, "ports", portStatuses))));
     }
 
+    /**
+     * Forwards a metadata request; the controller finds the instance from origin and clientAddress alone. Path
+     * segments are encoded one by one so that nothing in the instance's path can reach another route.
+     */
+    @Override
+    public MetadataAnswer metadata(MetadataProxies.Origin origin, String clientAddress, String path) {
+        StringBuilder target = new StringBuilder("/v2.0/skein/metadata");
+        for (String segment : path.split("/")) if (!segment.isEmpty()) target.append('/').append(enc(segment));
+        Map<String, String> headers = origin.networkId() != null
+                ? Map.of(MetadataSocketServer.NETWORK_HEADER, origin.networkId(), MetadataSocketServer.ADDRESS_HEADER, clientAddress)
+                : Map.of(MetadataSocketServer.ROUTER_HEADER, origin.routerId(), MetadataSocketServer.ADDRESS_HEADER, clientAddress);
+        HttpResponse<byte[]> r = send("GET", target.toString(), null, headers, HttpResponse.BodyHandlers.ofByteArray());
+        return new MetadataAnswer(r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/octet-stream"), r.body());
+    }
+
+    /** The ISO 9660 config drive of the device, as the controller writes it. */
+    public byte[] configDrive(String deviceId) {
+        HttpResponse<byte[]> r = send("GET", "/v2.0/instance-metadata/" + enc(deviceId) + "/config-drive", null, Map.of(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new ControllerError("GET config drive of " + deviceId + " answered " + r.statusCode() + ": "
+                    + new String(r.body(), StandardCharsets.UTF_8));
+        }
+        return r.body();
+    }
+
     private HttpResponse<String> send(String method, String path, Object body) {
+        return send(method, path, body, Map.of(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private <T> HttpResponse<T> send(String method, String path, Object body, Map<String, String> headers, HttpResponse.BodyHandler<T> handler) {
         if (token == null) token = authenticate();
-        HttpResponse<String> r = call(method, path, body, token);
+        HttpResponse<T> r = call(method, path, body, token, headers, handler);
         if (r.statusCode() == 401 && credentials.token() == null) {
             token = authenticate();
-            r = call(method, path, body, token);
+            r = call(method, path, body, token, headers, handler);
         }
         return r;
     }
@@ -97,24 +130,26 @@ public final class HttpControllerClient implements ControllerClient {
                 "identity", Map.of("methods", List.of("password"), "password", Map.of("user", Map.of(
                         "name", credentials.user(), "domain", Map.of("name", "Default"), "password", credentials.password()))),
                 "scope", Map.of("project", Map.of("name", credentials.project(), "domain", Map.of("name", "Default")))));
-        HttpResponse<String> r = call("POST", "/identity/v3/auth/tokens", auth, null);
+        HttpResponse<String> r = call("POST", "/identity/v3/auth/tokens", auth, null, Map.of(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new ControllerError("authentication as " + credentials.user() + " failed with " + r.statusCode() + ": " + r.body());
         }
         return r.headers().firstValue("X-Subject-Token").orElseThrow(() -> new ControllerError("no X-Subject-Token in the answer"));
     }
 
-    private HttpResponse<String> call(String method, String path, Object body, String authToken) {
+    private <T> HttpResponse<T> call(String method, String path, Object body, String authToken, Map<String, String> headers,
+                                     HttpResponse.BodyHandler<T> handler) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
             if (authToken != null) b.header("X-Auth-Token", authToken);
+            headers.forEach(b::header);
             if (body != null) {
                 b.header("Content-Type", "application/json");
                 b.method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             } else {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             }
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(b.build(), handler);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the controller at " + base + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
