@@ -372,19 +372,24 @@ public final class DhcpRealiser {
     /** SIGTERM, then SIGKILL if it lingers; the caller has checked that the process is this agent's dnsmasq. */
     private void stop(long pid, DhcpFiles files) {
         signal("TERM", pid);
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        while (!processes.cmdline(pid).isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                signal("KILL", pid);
-                deadline = Long.MAX_VALUE;
-            }
-            pause();
+        if (!exited(pid)) {
+            signal("KILL", pid);
+            if (!exited(pid)) throw new IllegalStateException("dnsmasq " + pid + " does not exit");
         }
         try {
             Files.deleteIfExists(files.pid());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private boolean exited(long pid) {
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        while (!processes.cmdline(pid).isEmpty()) {
+            if (System.nanoTime() > deadline) return false;
+            pause();
+        }
+        return true;
     }
 
     private void signal(String signal, long pid) {
