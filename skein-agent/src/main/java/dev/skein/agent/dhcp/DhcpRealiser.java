@@ -144,9 +144,6 @@ public final class DhcpRealiser {
         return w.report(DhcpReport.Mode.INCREMENTAL);
     }
 
-    /** Forgets what was realised, so the next {@link #update} reads everything back first. */
-    public synchronized void forget() { realised = null; }
-
     /** The pid of the dnsmasq serving a network, if this agent runs one for it. */
     public synchronized Long pid(String networkId) {
         Running r = running(files(networkId));
@@ -176,7 +173,7 @@ public final class DhcpRealiser {
             } else {
                 if (r != null) {
                     stop(r.pid(), files);
-                    w.changes.add(ns + ": dnsmasq " + r.pid() + " stopped (" + (r.argv().equals(config.argv()) ? "its interface changed" : "its command line changed") + ")");
+                    w.changes.add(ns + ": dnsmasq " + r.pid() + " stopped (" + (r.argv().equals(config.argv()) ? "its interface or namespace changed" : "its command line changed") + ")");
                 }
                 long pid = start(ns, files, config);
                 w.changes.add(ns + ": dnsmasq " + pid + " started");
