@@ -2,12 +2,15 @@ package dev.skein.agent.host;
 
 import dev.skein.agent.CommandRunner;
 import dev.skein.agent.Iproute2;
+import dev.skein.agent.dhcp.DhcpRealiser;
+import dev.skein.agent.dhcp.DhcpReport;
 import dev.skein.agent.fw.FirewallRealiser;
 import dev.skein.agent.fw.FirewallReport;
 import dev.skein.agent.fw.Nft;
 import dev.skein.agent.l2.Action;
 import dev.skein.agent.l2.L2Realiser;
 import dev.skein.agent.l2.ReconcileReport;
+import dev.skein.agent.metadata.MetadataProxies;
 import dev.skein.bus.Bus;
 import dev.skein.bus.PlanCodec;
 import dev.skein.plan.HostPlan;
@@ -41,7 +44,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The firewall is realised after the L2 part: read back from the kernel after every fetch (start, resync, gap),
  * otherwise diffed against what was realised last. A port is reported ACTIVE only once both are in place, so a VM
- * never sends a packet through a port whose security groups and anti-spoofing are not yet enforced.
+ * never sends a packet through a port whose security groups and anti-spoofing are not yet enforced. The DHCP
+ * servers of a network node come next, read back after a fetch in the same way; their dnsmasq processes outlive
+ * the agent, so a restart never interrupts a lease.
  */
 public final class HostAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
@@ -64,6 +69,7 @@ public final class HostAgent implements AutoCloseable {
     private final Bus bus;
     private final L2Realiser realiser;
     private final FirewallRealiser firewall;
+    private final DhcpRealiser dhcp;
     private final KernelEvents kernelEvents;
     private final PlanTracker tracker;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -79,6 +85,8 @@ public final class HostAgent implements AutoCloseable {
     private boolean fullReport;
     private boolean firewallReadBack = true;
     private List<String> lastFirewallProblems = List.of();
+    private boolean dhcpReadBack = true;
+    private List<String> lastDhcpProblems = List.of();
     private long nextResyncNanos;
     private long retryAtNanos;
     private Map<String, String> reported = Map.of();
@@ -95,11 +103,18 @@ public final class HostAgent implements AutoCloseable {
     }
 
     public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner, KernelEvents kernelEvents) {
+        this(settings, controller, bus, runner, kernelEvents, new MetadataNotServed());
+    }
+
+    /** metadataProxies serve 169.254.169.254 inside the namespaces of this host's DHCP servers. */
+    public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner, KernelEvents kernelEvents,
+                     MetadataProxies metadataProxies) {
         this.settings = settings;
         this.controller = controller;
         this.bus = bus;
         this.realiser = new L2Realiser(runner, new Iproute2(settings.netns()));
         this.firewall = new FirewallRealiser(runner, new Nft(settings.netns()));
+        this.dhcp = new DhcpRealiser(runner, settings, metadataProxies);
         this.kernelEvents = kernelEvents;
         this.tracker = new PlanTracker(settings.host());
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("skein-heartbeat").unstarted(r));
@@ -200,6 +215,7 @@ public final class HostAgent implements AutoCloseable {
             reconcileWanted = true;
             fullReport = true;
             firewallReadBack = true;
+            dhcpReadBack = true;
         } catch (RuntimeException e) {
             retryLater("cannot fetch the plan (" + fetchReason + "): " + e.getMessage());
         }
@@ -220,7 +236,8 @@ public final class HostAgent implements AutoCloseable {
         logReport(plan, report);
         boolean filtered = realiseFirewall(plan);
         if (!filtered) statuses.replaceAll((port, status) -> PortStatuses.ACTIVE.equals(status) ? PortStatuses.DOWN : status);
-        boolean succeeded = report.succeeded() && filtered;
+        boolean served = realiseDhcp(plan);
+        boolean succeeded = report.succeeded() && filtered && served;
         long realised = succeeded ? plan.revision() : reportedRevision;
         if (!succeeded) retryLater("plan revision " + plan.revision() + " is not fully realised");
         Map<String, String> changed = new LinkedHashMap<>();
@@ -256,6 +273,18 @@ public final class HostAgent implements AutoCloseable {
         lastFirewallProblems = problems;
         // After a failure nothing is known about the kernel's tables, so the next attempt reads them back.
         firewallReadBack = !report.succeeded();
+        return report.succeeded();
+    }
+
+    /** Realises the plan's DHCP servers, read back like the firewall; true when all of them serve. */
+    private boolean realiseDhcp(HostPlan plan) {
+        DhcpReport report = dhcpReadBack ? dhcp.reconcile(plan.dhcp()) : dhcp.update(plan.dhcp());
+        report.changes().forEach(c -> LOG.info("plan revision {}: DHCP: {}", plan.revision(), c));
+        List<String> problems = new ArrayList<>(report.errors());
+        problems.addAll(report.notes());
+        if (!problems.equals(lastDhcpProblems)) problems.forEach(p -> LOG.warn("plan revision {}: DHCP: {}", plan.revision(), p));
+        lastDhcpProblems = problems;
+        dhcpReadBack = !report.succeeded();
         return report.succeeded();
     }
 
