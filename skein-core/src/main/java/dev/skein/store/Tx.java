@@ -30,6 +30,8 @@ public interface Tx {
 
     HostPlanRepository hostPlans();
 
+    PlacementRepository placements();
+
     /**
      * The listener of the given type attached to this transaction, created by create on first use; each attempt
      * of a retried transaction starts with none.

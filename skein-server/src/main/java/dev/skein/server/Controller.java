@@ -5,6 +5,7 @@ import dev.skein.agent.host.AgentSettings;
 import dev.skein.agent.host.HostAgent;
 import dev.skein.api.http.ApiServer;
 import dev.skein.api.identity.IdentityApi;
+import dev.skein.api.neutron.AgentSchedulerApi;
 import dev.skein.api.neutron.AgentsApi;
 import dev.skein.api.neutron.NeutronApi;
 import dev.skein.bus.AmqpBus;
@@ -19,8 +20,11 @@ import dev.skein.ipam.MacAddresses;
 import dev.skein.ipam.Range;
 import dev.skein.ipam.RangeAllocator;
 import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.AgentSchedulerService;
 import dev.skein.service.AgentService;
+import dev.skein.service.DhcpPorts;
 import dev.skein.service.FloatingIpService;
+import dev.skein.service.NetworkNodes;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PlanChanges;
@@ -28,6 +32,8 @@ import dev.skein.service.PortService;
 import dev.skein.service.QuotaService;
 import dev.skein.service.QuotaSettings;
 import dev.skein.service.RbacService;
+import dev.skein.service.Rescheduler;
+import dev.skein.service.RouterPlacement;
 import dev.skein.service.RouterService;
 import dev.skein.service.SecurityGroupRuleService;
 import dev.skein.service.SecurityGroupService;
@@ -54,19 +60,26 @@ public final class Controller implements AutoCloseable {
     private final Bus bus;
     private final AgentService agents;
     private final HostPlanService plans;
+    private final Failover failover;
 
-    private Controller(Store store, ApiServer api, Bus bus, AgentService agents, HostPlanService plans) {
+    private Controller(Store store, ApiServer api, Bus bus, AgentService agents, HostPlanService plans, Failover failover) {
         this.store = store;
         this.api = api;
         this.bus = bus;
         this.agents = agents;
         this.plans = plans;
+        this.failover = failover;
     }
 
     /** Opens the store (migrating it), bootstraps identity and starts the API. */
     public static Controller start(SkeinConfig cfg, Path dataDir, String host, int port, AdminPassword admin) throws IOException {
+        return start(cfg, dataDir, host, port, admin, Clock.systemUTC());
+    }
+
+    /** As {@link #start(SkeinConfig, Path, String, int, AdminPassword)}, with the clock every service reads time from. */
+    public static Controller start(SkeinConfig cfg, Path dataDir, String host, int port, AdminPassword admin, Clock clock)
+            throws IOException {
         Files.createDirectories(dataDir);
-        Clock clock = Clock.systemUTC();
         NetworkSettings settings = networkSettings(cfg.network);
         Store sql = cfg.database.url == null || cfg.database.url.isBlank()
                 ? SqlStore.embedded(dataDir)
@@ -84,23 +97,34 @@ public final class Controller implements AutoCloseable {
             if (created && admin.generated()) writeOpenrc(dataDir, admin.password(), host, port);
             QuotaService quotas = new QuotaService(store, quotaSettings(cfg.quotas));
             PortService ports = new PortService(store, settings, allocator, clock, quotas);
-            NeutronApi neutron = new NeutronApi(identity,
-                    new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock, quotas),
-                    new SubnetService(store, clock, quotas), ports, new RbacService(store, quotas, clock), quotas,
-                    new RouterService(store, ports, clock, quotas), new FloatingIpService(store, ports, clock, quotas),
-                    new SecurityGroupService(store, clock, quotas), new SecurityGroupRuleService(store, clock, quotas));
             if (cfg.agents.agentDownTime < 1) throw new IllegalArgumentException("agents.agent_down_time must be at least 1 second");
-            AgentService agents = new AgentService(store, Duration.ofSeconds(cfg.agents.agentDownTime), clock);
+            Duration agentDownTime = Duration.ofSeconds(cfg.agents.agentDownTime);
+            NetworkNodes nodes = new NetworkNodes(agentDownTime, clock);
+            DhcpPorts dhcp = new DhcpPorts(ports, nodes, clock);
+            RouterPlacement routerPlacement = new RouterPlacement(nodes, clock);
+            Rescheduler rescheduler = new Rescheduler(store, nodes, dhcp, routerPlacement);
+            NetworkService networks = new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock, quotas);
+            NeutronApi neutron = new NeutronApi(identity, networks,
+                    new SubnetService(store, clock, quotas, dhcp), ports, new RbacService(store, quotas, clock), quotas,
+                    new RouterService(store, ports, clock, quotas, routerPlacement), new FloatingIpService(store, ports, clock, quotas),
+                    new SecurityGroupService(store, clock, quotas), new SecurityGroupRuleService(store, clock, quotas));
+            AgentService agents = new AgentService(store, agentDownTime, clock,
+                    () -> Failover.report("placing waiting DHCP servers and routers", rescheduler.placeWaiting()));
             neutron.addRoutes(new AgentsApi(agents, plans)::register);
+            neutron.addRoutes(new AgentSchedulerApi(new AgentSchedulerService(store, nodes, dhcp, routerPlacement), networks)::register);
             if (bus instanceof AmqpBus amqp) amqp.startPublisher();
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
-            return new Controller(store, api, bus, agents, plans);
+            Failover failover = Failover.start(rescheduler, Failover.interval(agentDownTime));
+            return new Controller(store, api, bus, agents, plans, failover);
         } catch (RuntimeException | IOException e) {
             bus.close();
             store.close();
             throw e;
         }
     }
+
+    /** Moves the DHCP servers and routers of dead agents now, as the periodic check does; for tests. */
+    public Rescheduler.Pass checkDeadAgents() { return failover.check(); }
 
     public int port() { return api.port(); }
 
@@ -111,6 +135,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        failover.close();
         api.close();
         bus.close();
         store.close();

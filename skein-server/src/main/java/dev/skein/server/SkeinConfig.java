@@ -80,6 +80,10 @@ public final class SkeinConfig {
         public Map<String, String> bridgeMappings = new LinkedHashMap<>();
         public String netns;
         public long resyncInterval = 45;
+        /** compute and/or network; empty means both, which is what an all-in-one host is. */
+        public List<String> roles = new ArrayList<>();
+        /** Defaults to the agent directory inside the data directory. */
+        public Path stateDir;
     }
 
     /** Default per-project limits, Neutron's unless configured; -1 means unlimited. Admins override them per project. */
