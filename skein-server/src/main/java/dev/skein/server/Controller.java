@@ -114,7 +114,9 @@ public final class Controller implements AutoCloseable {
             neutron.addRoutes(new AgentSchedulerApi(new AgentSchedulerService(store, nodes, dhcp, routerPlacement), networks)::register);
             if (bus instanceof AmqpBus amqp) amqp.startPublisher();
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
-            Failover failover = Failover.start(rescheduler, Failover.interval(agentDownTime));
+            if (cfg.agents.failoverCheckInterval < 0) throw new IllegalArgumentException("agents.failover_check_interval must not be negative");
+            Failover failover = Failover.start(rescheduler, cfg.agents.failoverCheckInterval == 0 ? Failover.interval(agentDownTime)
+                    : Duration.ofSeconds(cfg.agents.failoverCheckInterval));
             return new Controller(store, api, bus, agents, plans, failover);
         } catch (RuntimeException | IOException e) {
             bus.close();

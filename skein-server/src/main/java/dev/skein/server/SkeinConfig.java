@@ -64,6 +64,11 @@ public final class SkeinConfig {
     public static final class Agents {
         /** Seconds without a heartbeat after which an agent is shown as not alive (Neutron's default). */
         public long agentDownTime = 75;
+        /**
+         * Seconds between the controller's checks for dead network nodes, whose DHCP servers and routers it moves;
+         * 0 means a tenth of agent_down_time, within 1 to 10 seconds.
+         */
+        public long failoverCheckInterval = 0;
     }
 
     public static final class Bus {
