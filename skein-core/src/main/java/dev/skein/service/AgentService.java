@@ -6,8 +6,8 @@ import dev.skein.ipam.IpAddresses;
 import dev.skein.model.Agent;
 import dev.skein.model.AgentState;
 import dev.skein.policy.Policy;
-import dev.skein.scheduling.NetworkNodeScheduler;
 import dev.skein.policy.RequestContext;
+import dev.skein.scheduling.NetworkNodeScheduler;
 import dev.skein.store.Store;
 import dev.skein.store.Tx;
 
