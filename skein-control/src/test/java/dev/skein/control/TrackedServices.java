@@ -2,7 +2,10 @@ package dev.skein.control;
 
 import dev.skein.ipam.RangeAllocator;
 import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.DhcpPorts;
 import dev.skein.service.FloatingIpService;
+import dev.skein.service.NetworkNodes;
+import dev.skein.service.RouterPlacement;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PlanChanges;
@@ -18,6 +21,7 @@ import dev.skein.store.sql.SqlStore;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +58,10 @@ final class TrackedServices implements AutoCloseable {
         ports = new PortService(store, settings, allocator, Clock.systemUTC(), quotas);
         groups = new SecurityGroupService(store, Clock.systemUTC(), quotas);
         rules = new SecurityGroupRuleService(store, Clock.systemUTC(), quotas);
-        subnets = new SubnetService(store, Clock.systemUTC(), quotas);
-        routers = new RouterService(store, ports, Clock.systemUTC(), quotas);
+        // No agent registers here, so the scheduler places nothing: tests bind service ports to hosts themselves.
+        NetworkNodes nodes = new NetworkNodes(Duration.ofSeconds(75), Clock.systemUTC());
+        subnets = new SubnetService(store, Clock.systemUTC(), quotas, new DhcpPorts(ports, nodes, Clock.systemUTC()));
+        routers = new RouterService(store, ports, Clock.systemUTC(), quotas, new RouterPlacement(nodes, Clock.systemUTC()));
         floatingIps = new FloatingIpService(store, ports, Clock.systemUTC(), quotas);
     }
 

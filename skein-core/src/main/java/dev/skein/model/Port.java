@@ -10,6 +10,9 @@ public record Port(
         List<AddressPair> allowedAddressPairs, boolean portSecurityEnabled, List<String> securityGroups,
         String status, List<String> tags, Instant createdAt, Instant updatedAt, long revision) {
 
+    /** The device owner of the ports that DHCP servers answer on; their binding says which host runs the server. */
+    public static final String DHCP_OWNER = "network:dhcp";
+
     public Port withTags(List<String> newTags, Instant now) {
         return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId,
                 deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups, status,
@@ -39,5 +42,15 @@ public record Port(
         return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId,
                 deviceOwner, hostId, vnicType, allowedAddressPairs, portSecurityEnabled, List.copyOf(groups), status,
                 tags, createdAt, updatedAt, revision);
+    }
+
+    /**
+     * The port bound to another host (or to none, when host is empty) for another device there, as the scheduler
+     * moves DHCP servers and routers. Only the agent of the new host can say the port is up there, so it is DOWN.
+     */
+    public Port withBinding(String newHostId, String newDeviceId, Instant now) {
+        return new Port(id, projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, newDeviceId,
+                deviceOwner, newHostId, vnicType, allowedAddressPairs, portSecurityEnabled, securityGroups, "DOWN", tags,
+                createdAt, now, revision + 1);
     }
 }

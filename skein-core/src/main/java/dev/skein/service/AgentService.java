@@ -7,6 +7,7 @@ import dev.skein.model.Agent;
 import dev.skein.model.AgentState;
 import dev.skein.policy.Policy;
 import dev.skein.policy.RequestContext;
+import dev.skein.scheduling.NetworkNodeScheduler;
 import dev.skein.store.Store;
 import dev.skein.store.Tx;
 
@@ -39,6 +40,7 @@ public final class AgentService {
     static final Set<String> REGISTER = Set.of("host", "local_ip", "bridge_mappings", "configurations");
     static final Set<String> UPDATE = Set.of("admin_state_up", "description");
     public static final Set<String> PORT_STATUSES = Set.of("ACTIVE", "DOWN", "BUILD", "ERROR");
+    private static final Set<String> ROLES = new TreeSet<>(Set.of(Agent.ROLE_COMPUTE, Agent.ROLE_NETWORK));
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}");
     private static final Pattern PHYSNET = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
@@ -50,12 +52,22 @@ public final class AgentService {
     private final Store store;
     private final Duration agentDownTime;
     private final Clock clock;
+    private final Runnable networkNodeAvailable;
 
     public AgentService(Store store, Duration agentDownTime, Clock clock) {
+        this(store, agentDownTime, clock, () -> {});
+    }
+
+    /**
+     * networkNodeAvailable runs after the commit of a registration, heartbeat or update that made a network node
+     * able to take DHCP servers and routers: one registered, came back alive or was enabled.
+     */
+    public AgentService(Store store, Duration agentDownTime, Clock clock, Runnable networkNodeAvailable) {
         if (agentDownTime.isNegative() || agentDownTime.isZero()) throw new IllegalArgumentException("agent_down_time must be positive");
         this.store = store;
         this.agentDownTime = agentDownTime;
         this.clock = clock;
+        this.networkNodeAvailable = networkNodeAvailable;
     }
 
     /**
@@ -76,13 +88,13 @@ public final class AgentService {
             localIp = ip.text();
         }
         Map<String, String> mappings = bridgeMappings(a.object("bridge_mappings"));
-        Map<String, Object> configurations = a.object("configurations") == null ? Map.of() : a.object("configurations");
+        Map<String, Object> configurations = withRoles(a.object("configurations") == null ? Map.of() : a.object("configurations"));
         // The text form is close enough to the stored JSON to bound what one agent may make the database keep.
         if (configurations.toString().length() > MAX_CONFIGURATION_CHARS) {
             throw NeutronException.invalidAttribute("configurations", "more than " + MAX_CONFIGURATION_CHARS + " characters");
         }
         String local = localIp;
-        return store.write(tx -> {
+        Status registered = store.write(tx -> {
             Instant now = now();
             Optional<Agent> old = tx.agents().byHost(Agent.SKEIN_AGENT_TYPE, host);
             Agent agent;
@@ -103,12 +115,24 @@ public final class AgentService {
             tx.agents().heartbeat(agent.id(), now);
             return status(agent, tx.agents().state(agent.id()).orElse(null), now);
         });
+        if (canHost(registered)) networkNodeAvailable.run();
+        return registered;
     }
 
     /** False when the agent is unknown (deleted, or never registered): it should register again. */
     public boolean heartbeat(RequestContext ctx, String id) {
         Policy.requireAdmin(ctx, "update_agent");
-        return store.write(tx -> tx.agents().heartbeat(id, now()));
+        record Beat(boolean known, boolean revived) {}
+        Beat beat = store.write(tx -> {
+            Instant now = now();
+            Optional<AgentState> before = tx.agents().state(id);
+            if (!tx.agents().heartbeat(id, now)) return new Beat(false, false);
+            // A network node that was dead may take work again; heartbeats of live agents read nothing more.
+            if (before.isPresent() && NetworkNodeScheduler.alive(before.get(), agentDownTime, now)) return new Beat(true, false);
+            return new Beat(true, tx.agents().get(id).map(ag -> ag.networkNode() && ag.adminStateUp()).orElse(false));
+        });
+        if (beat.revived()) networkNodeAvailable.run();
+        return beat.known();
     }
 
     public List<Status> list(RequestContext ctx) {
@@ -127,14 +151,18 @@ public final class AgentService {
     }
 
     public Status update(RequestContext ctx, String id, Map<String, Object> body) {
-        return store.write(tx -> {
+        boolean[] enabled = {false};
+        Status updated = store.write(tx -> {
             Agent agent = visible(tx, ctx, id);
             Attributes a = Attributes.of(body, UPDATE);
             Agent u = agent.withAdmin(a.bool("admin_state_up", agent.adminStateUp()),
                     a.text("description", agent.description(), StandardAttributes.MAX_DESCRIPTION));
             tx.agents().update(u);
+            enabled[0] = u.adminStateUp() && !agent.adminStateUp();
             return status(u, tx.agents().state(id).orElse(null), now());
         });
+        if (enabled[0] && canHost(updated)) networkNodeAvailable.run();
+        return updated;
     }
 
     /**
@@ -193,8 +221,35 @@ public final class AgentService {
     }
 
     private Status status(Agent agent, AgentState state, Instant now) {
-        boolean alive = state != null && !state.heartbeatAt().plus(agentDownTime).isBefore(now);
-        return new Status(agent, state, alive);
+        return new Status(agent, state, NetworkNodeScheduler.alive(state, agentDownTime, now));
+    }
+
+    private static boolean canHost(Status s) {
+        return s.alive() && s.agent().adminStateUp() && s.agent().networkNode();
+    }
+
+    /**
+     * The configurations with "roles" as a sorted list of known roles; an agent that names none is a compute host
+     * (agents from before network nodes existed ran VMs only).
+     */
+    private static Map<String, Object> withRoles(Map<String, Object> configurations) {
+        Object raw = configurations.get(Agent.ROLES);
+        Set<String> roles = new TreeSet<>();
+        if (raw == null) {
+            roles.add(Agent.ROLE_COMPUTE);
+        } else if (raw instanceof List<?> listed && !listed.isEmpty()) {
+            for (Object r : listed) {
+                if (!ROLES.contains(r)) {
+                    throw NeutronException.invalidAttribute("configurations", "role '" + r + "' is not one of " + ROLES);
+                }
+                roles.add((String) r);
+            }
+        } else {
+            throw NeutronException.invalidAttribute("configurations", "roles must be a non-empty list of " + ROLES);
+        }
+        Map<String, Object> out = new TreeMap<>(configurations);
+        out.put(Agent.ROLES, List.copyOf(roles));
+        return out;
     }
 
     private static Agent visible(Tx tx, RequestContext ctx, String id) {

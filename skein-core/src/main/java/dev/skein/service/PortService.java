@@ -260,6 +260,15 @@ public final class PortService {
         return out;
     }
 
+    /**
+     * Claims one more address on the subnet for an existing port, as a create without an explicit address would:
+     * EUI-64 on SLAAC subnets, otherwise from the allocation pools; empty when the pools are full. The caller
+     * records the port's change (see {@link PlanChanges#port}).
+     */
+    public Optional<FixedIp> allocateOn(Tx tx, Port port, Subnet s) {
+        return s.autoAddress() ? Optional.of(claimEui64(tx, port, s)) : allocateFromPools(tx, port, s);
+    }
+
     private Optional<FixedIp> allocateFromPools(Tx tx, Port port, Subnet s) {
         return allocator.allocate(SubnetPlanner.ranges(s), new RangeAllocator.Claims() {
             public boolean tryClaim(BigInteger v) {

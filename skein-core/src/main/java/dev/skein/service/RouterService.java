@@ -53,12 +53,14 @@ public final class RouterService {
     private final PortService ports;
     private final Clock clock;
     private final QuotaService quotas;
+    private final RouterPlacement placement;
 
-    public RouterService(Store store, PortService ports, Clock clock, QuotaService quotas) {
+    public RouterService(Store store, PortService ports, Clock clock, QuotaService quotas, RouterPlacement placement) {
         this.store = store;
         this.ports = ports;
         this.clock = clock;
         this.quotas = quotas;
+        this.placement = placement;
     }
 
     /** What add_router_interface and remove_router_interface answer. */
@@ -98,7 +100,10 @@ public final class RouterService {
                 null, SNAT_BY_DEFAULT, List.of(), Boolean.TRUE.equals(distributed), Boolean.TRUE.equals(ha),
                 a.has("tags") ? StandardAttributes.tags(a.stringList("tags")) : List.of(), now, now, 1);
         tx.routers().insert(r);
-        if (gw != null) r = applyGateway(tx, ctx, r, gw);
+        if (gw != null) {
+            r = applyGateway(tx, ctx, r, gw);
+            placement.settle(tx, r.id(), "");
+        }
         PlanChanges.router(tx, null, r);
         return withGatewayIps(tx, r);
     }
@@ -146,7 +151,11 @@ public final class RouterService {
             u = u.withRoutes(routes);
         }
         tx.routers().update(u);
-        if (a.has("external_gateway_info")) u = applyGateway(tx, ctx, u, gw);
+        if (a.has("external_gateway_info")) {
+            String host = placement.hostOf(tx, u.id());
+            u = applyGateway(tx, ctx, u, gw);
+            placement.settle(tx, u.id(), host);
+        }
         PlanChanges.router(tx, r, u);
         return withGatewayIps(tx, u);
     }
@@ -186,7 +195,9 @@ public final class RouterService {
             if (portId != null && subnetId != null) throw L3Errors.badRequest("router", "Cannot specify both subnet-id and port-id");
             Router r = visible(tx, ctx, id, true);
             Instant now = now();
+            String host = placement.hostOf(tx, r.id());
             InterfaceInfo info = portId != null ? attachPort(tx, ctx, r, portId, now) : attachSubnet(tx, ctx, r, subnetId, now);
+            placement.settle(tx, r.id(), host);
             tx.routers().update(r.touched(now));
             PlanChanges.routerInterface(tx, r.id(), info.networkId());
             return info;

@@ -35,11 +35,13 @@ public final class SubnetService {
     private final Store store;
     private final Clock clock;
     private final QuotaService quotas;
+    private final DhcpPorts dhcp;
 
-    public SubnetService(Store store, Clock clock, QuotaService quotas) {
+    public SubnetService(Store store, Clock clock, QuotaService quotas, DhcpPorts dhcp) {
         this.store = store;
         this.clock = clock;
         this.quotas = quotas;
+        this.dhcp = dhcp;
     }
 
     public Subnet create(RequestContext ctx, Map<String, Object> body) {
@@ -100,6 +102,7 @@ public final class SubnetService {
         tx.subnets().insert(s);
         tx.networks().update(net.touched(now));
         PlanChanges.subnet(tx, null, s);
+        if (s.enableDhcp()) dhcp.reconcile(tx, net);
         return s;
     }
 
@@ -119,6 +122,7 @@ public final class SubnetService {
             }
             Attributes a = Attributes.of(body, UPDATE);
             rejectUnsupported(a);
+            Network net = lockedNetwork(tx, ctx, id);
             Subnet s = owned(tx, ctx, id);
             StandardAttributes.checkRevision(ifRevision, s.revision());
             Prefix cidr = IpAddresses.parsePrefix(s.cidr());
@@ -146,6 +150,7 @@ public final class SubnetService {
                     s.createdAt(), now(), s.revision() + 1);
             tx.subnets().update(u);
             PlanChanges.subnet(tx, s, u);
+            if (u.enableDhcp() != s.enableDhcp()) dhcp.reconcile(tx, net);
             return u;
         });
     }
@@ -153,15 +158,19 @@ public final class SubnetService {
     public void delete(RequestContext ctx, String id, Long ifRevision) {
         store.write(tx -> {
             Policy.requireWrite(ctx, "delete_subnet");
+            Network net = lockedNetwork(tx, ctx, id);
             Subnet s = owned(tx, ctx, id);
             StandardAttributes.checkRevision(ifRevision, s.revision());
-            if (tx.ipAllocations().countInSubnet(id) > 0) {
+            // As in Neutron, the DHCP port's address does not hold a subnet: it leaves with the subnet.
+            if (tx.placements().allocationsBesidesDhcp(id) > 0) {
                 throw NeutronException.conflict("SubnetInUse", "Unable to complete operation on subnet " + id
                         + ": One or more ports have an IP allocation from this subnet.");
             }
+            dhcp.releaseSubnet(tx, s);
             tx.subnets().delete(id);
             PlanChanges.subnet(tx, s, null);
-            tx.networks().get(s.networkId()).ifPresent(n -> tx.networks().update(n.touched(now())));
+            tx.networks().update(net.touched(now()));
+            dhcp.reconcile(tx, net);
             return null;
         });
     }
@@ -184,6 +193,15 @@ public final class SubnetService {
         Network n = tx.networks().get(s.networkId()).orElseThrow(() -> NeutronException.subnetNotFound(id));
         if (!NetworkAccess.canSee(tx, ctx, n)) throw NeutronException.subnetNotFound(id);
         return s;
+    }
+
+    /**
+     * The row lock of the subnet's network, taken before the subnet's own: subnet creates lock the network first,
+     * and the network's DHCP port changes under that lock.
+     */
+    private static Network lockedNetwork(Tx tx, RequestContext ctx, String id) {
+        String networkId = visible(tx, ctx, id).networkId();
+        return tx.networks().lock(networkId).orElseThrow(() -> NeutronException.subnetNotFound(id));
     }
 
     private static Subnet owned(Tx tx, RequestContext ctx, String id) {

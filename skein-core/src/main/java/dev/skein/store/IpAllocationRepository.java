@@ -14,8 +14,6 @@ public interface IpAllocationRepository {
 
     long countInRange(String subnetId, BigInteger first, BigInteger last);
 
-    long countInSubnet(String subnetId);
-
     List<FixedIp> ofPort(String portId);
 
     Map<String, List<FixedIp>> ofPorts(Collection<String> portIds);

@@ -31,6 +31,7 @@ public interface Tx {
     HostPlanRepository hostPlans();
 
     InstanceMetadataRepository instanceMetadata();
+    PlacementRepository placements();
 
     /**
      * The listener of the given type attached to this transaction, created by create on first use; each attempt

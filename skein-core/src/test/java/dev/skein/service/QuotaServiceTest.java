@@ -8,6 +8,7 @@ import dev.skein.store.IdentityRepository;
 import dev.skein.store.IpAllocationRepository;
 import dev.skein.store.InstanceMetadataRepository;
 import dev.skein.store.NetworkRepository;
+import dev.skein.store.PlacementRepository;
 import dev.skein.store.PortRepository;
 import dev.skein.store.QuotaRepository;
 import dev.skein.store.RbacPolicyRepository;
@@ -157,6 +158,7 @@ class QuotaServiceTest {
         @Override public AgentRepository agents() { throw new UnsupportedOperationException(); }
         @Override public HostPlanRepository hostPlans() { throw new UnsupportedOperationException(); }
         @Override public InstanceMetadataRepository instanceMetadata() { throw new UnsupportedOperationException(); }
+        @Override public PlacementRepository placements() { throw new UnsupportedOperationException(); }
 
         @Override
         public <T extends TxListener> T attach(Class<T> type, Supplier<T> create) { throw new UnsupportedOperationException(); }

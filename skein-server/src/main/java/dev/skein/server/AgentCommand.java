@@ -25,9 +25,13 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -39,7 +43,9 @@ import java.util.concurrent.CountDownLatch;
                 "ports on the host, flat networks on the mapped interfaces, and every port's",
                 "tap (named tap + the first 11 characters of the port id, created by the",
                 "hypervisor) plugged into its bridge; then it reports port status. Changing",
-                "the kernel needs root.",
+                "the kernel needs root. --role says what the host is for: compute (runs VMs),",
+                "network (a network node: runs DHCP servers and routers the controller",
+                "schedules onto it) or both, the default.",
                 "Credentials: --token (or SKEIN_AGENT_TOKEN), else --user and --project with",
                 "--password (or SKEIN_AGENT_PASSWORD); the user needs the admin role.",
                 "Every option can also be given in a YAML file (--config) under its long",
@@ -88,6 +94,15 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--resync-interval", paramLabel = "SECONDS", description = "Seconds between full plan fetches whatever the bus says (default: 45).")
     Long resyncInterval;
 
+    @Option(names = "--role", paramLabel = "ROLE", split = ",",
+            description = "compute or network; repeatable or comma-separated (default: both).")
+    List<String> roles;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the agent keeps the files of the processes it runs, such as DHCP servers (default: /var/lib/skein/agent-HOST, "
+                    + "with -NS appended under --netns).")
+    Path stateDir;
+
     /** The YAML form of the options. */
     @JsonIgnoreProperties(ignoreUnknown = false)
     static final class File {
@@ -103,6 +118,8 @@ final class AgentCommand implements Callable<Integer> {
         public String token;
         public Long heartbeatInterval;
         public Long resyncInterval;
+        public List<String> roles;
+        public Path stateDir;
     }
 
     @Override
@@ -124,8 +141,15 @@ final class AgentCommand implements Callable<Integer> {
         long heartbeat = first(heartbeatInterval, f.heartbeatInterval, AgentSettings.DEFAULT_HEARTBEAT.toSeconds());
         long resync = first(resyncInterval, f.resyncInterval, AgentSettings.DEFAULT_RESYNC.toSeconds());
         if (heartbeat < 1 || resync < 1) throw new CommandLine.ParameterException(new CommandLine(this), "intervals must be at least 1 second");
+        Set<AgentSettings.Role> hostRoles;
+        try {
+            hostRoles = roles(first(roles, f.roles, null));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         AgentSettings settings = new AgentSettings(hostName, first(localIp, f.localIp, null), mappings, first(netns, f.netns, null),
-                Duration.ofSeconds(heartbeat), Duration.ofSeconds(resync), AgentSettings.DEFAULT_DEBOUNCE);
+                Duration.ofSeconds(heartbeat), Duration.ofSeconds(resync), AgentSettings.DEFAULT_DEBOUNCE, hostRoles,
+                first(stateDir, f.stateDir, null));
 
         HttpControllerClient controller = new HttpControllerClient(URI.create(url), credentials(f));
         String amqp = first(amqpUrl, f.amqpUrl, null);
@@ -165,6 +189,20 @@ final class AgentCommand implements Callable<Integer> {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         File f = yaml.readValue(file.toFile(), File.class);
         return f == null ? new File() : f;
+    }
+
+    /** Role names as given on the command line or in a config file; none means both. */
+    static Set<AgentSettings.Role> roles(List<String> names) {
+        Set<AgentSettings.Role> out = EnumSet.noneOf(AgentSettings.Role.class);
+        if (names == null || names.isEmpty()) return EnumSet.allOf(AgentSettings.Role.class);
+        for (String n : names) {
+            String name = n.strip().toUpperCase(Locale.ROOT);
+            if (Arrays.stream(AgentSettings.Role.values()).noneMatch(r -> r.name().equals(name))) {
+                throw new IllegalArgumentException("a role is compute or network, not '" + n + "'");
+            }
+            out.add(AgentSettings.Role.valueOf(name));
+        }
+        return out;
     }
 
     @SafeVarargs

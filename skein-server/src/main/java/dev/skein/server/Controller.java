@@ -6,6 +6,7 @@ import dev.skein.agent.host.ControllerClient;
 import dev.skein.agent.host.HostAgent;
 import dev.skein.api.http.ApiServer;
 import dev.skein.api.identity.IdentityApi;
+import dev.skein.api.neutron.AgentSchedulerApi;
 import dev.skein.api.neutron.AgentsApi;
 import dev.skein.api.neutron.ConfigDriveImage;
 import dev.skein.api.neutron.InstanceMetadataApi;
@@ -23,9 +24,12 @@ import dev.skein.ipam.Range;
 import dev.skein.ipam.RangeAllocator;
 import dev.skein.plan.dhcp.DhcpIntent;
 import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.AgentSchedulerService;
 import dev.skein.service.AgentService;
+import dev.skein.service.DhcpPorts;
 import dev.skein.service.FloatingIpService;
 import dev.skein.service.InstanceMetadataService;
+import dev.skein.service.NetworkNodes;
 import dev.skein.service.NetworkService;
 import dev.skein.service.NetworkSettings;
 import dev.skein.service.PlanChanges;
@@ -33,6 +37,8 @@ import dev.skein.service.PortService;
 import dev.skein.service.QuotaService;
 import dev.skein.service.QuotaSettings;
 import dev.skein.service.RbacService;
+import dev.skein.service.Rescheduler;
+import dev.skein.service.RouterPlacement;
 import dev.skein.service.RouterService;
 import dev.skein.service.SecurityGroupRuleService;
 import dev.skein.service.SecurityGroupService;
@@ -60,20 +66,28 @@ public final class Controller implements AutoCloseable {
     private final AgentService agents;
     private final HostPlanService plans;
     private final InstanceMetadataService metadata;
+    private final Failover failover;
 
-    private Controller(Store store, ApiServer api, Bus bus, AgentService agents, HostPlanService plans, InstanceMetadataService metadata) {
+    private Controller(Store store, ApiServer api, Bus bus, AgentService agents, HostPlanService plans, InstanceMetadataService metadata,
+                       Failover failover) {
         this.store = store;
         this.api = api;
         this.bus = bus;
         this.agents = agents;
         this.plans = plans;
         this.metadata = metadata;
+        this.failover = failover;
     }
 
     /** Opens the store (migrating it), bootstraps identity and starts the API. */
     public static Controller start(SkeinConfig cfg, Path dataDir, String host, int port, AdminPassword admin) throws IOException {
+        return start(cfg, dataDir, host, port, admin, Clock.systemUTC());
+    }
+
+    /** As {@link #start(SkeinConfig, Path, String, int, AdminPassword)}, with the clock every service reads time from. */
+    public static Controller start(SkeinConfig cfg, Path dataDir, String host, int port, AdminPassword admin, Clock clock)
+            throws IOException {
         Files.createDirectories(dataDir);
-        Clock clock = Clock.systemUTC();
         NetworkSettings settings = networkSettings(cfg.network);
         Store sql = cfg.database.url == null || cfg.database.url.isBlank()
                 ? SqlStore.embedded(dataDir)
@@ -91,25 +105,38 @@ public final class Controller implements AutoCloseable {
             if (created && admin.generated()) writeOpenrc(dataDir, admin.password(), host, port);
             QuotaService quotas = new QuotaService(store, quotaSettings(cfg.quotas));
             PortService ports = new PortService(store, settings, allocator, clock, quotas);
-            NeutronApi neutron = new NeutronApi(identity,
-                    new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock, quotas),
-                    new SubnetService(store, clock, quotas), ports, new RbacService(store, quotas, clock), quotas,
-                    new RouterService(store, ports, clock, quotas), new FloatingIpService(store, ports, clock, quotas),
-                    new SecurityGroupService(store, clock, quotas), new SecurityGroupRuleService(store, clock, quotas));
             if (cfg.agents.agentDownTime < 1) throw new IllegalArgumentException("agents.agent_down_time must be at least 1 second");
-            AgentService agents = new AgentService(store, Duration.ofSeconds(cfg.agents.agentDownTime), clock);
+            Duration agentDownTime = Duration.ofSeconds(cfg.agents.agentDownTime);
+            NetworkNodes nodes = new NetworkNodes(agentDownTime, clock);
+            DhcpPorts dhcp = new DhcpPorts(ports, nodes, clock);
+            RouterPlacement routerPlacement = new RouterPlacement(nodes, clock);
+            Rescheduler rescheduler = new Rescheduler(store, nodes, dhcp, routerPlacement);
+            NetworkService networks = new NetworkService(store, settings, new SegmentPlanner(settings.vxlanVniRanges(), allocator), clock, quotas);
+            NeutronApi neutron = new NeutronApi(identity, networks,
+                    new SubnetService(store, clock, quotas, dhcp), ports, new RbacService(store, quotas, clock), quotas,
+                    new RouterService(store, ports, clock, quotas, routerPlacement), new FloatingIpService(store, ports, clock, quotas),
+                    new SecurityGroupService(store, clock, quotas), new SecurityGroupRuleService(store, clock, quotas));
+            AgentService agents = new AgentService(store, agentDownTime, clock,
+                    () -> Failover.report("placing waiting DHCP servers and routers", rescheduler.placeWaiting()));
             neutron.addRoutes(new AgentsApi(agents, plans)::register);
             InstanceMetadataService metadata = new InstanceMetadataService(store, clock);
             neutron.addRoutes(new InstanceMetadataApi(metadata, new ConfigDriveImage())::register);
+            neutron.addRoutes(new AgentSchedulerApi(new AgentSchedulerService(store, nodes, dhcp, routerPlacement), networks)::register);
             if (bus instanceof AmqpBus amqp) amqp.startPublisher();
             ApiServer api = new ApiServer(neutron, new IdentityApi(identity, cfg.region)).start(host, port);
-            return new Controller(store, api, bus, agents, plans, metadata);
+            if (cfg.agents.failoverCheckInterval < 0) throw new IllegalArgumentException("agents.failover_check_interval must not be negative");
+            Failover failover = Failover.start(rescheduler, cfg.agents.failoverCheckInterval == 0 ? Failover.interval(agentDownTime)
+                    : Duration.ofSeconds(cfg.agents.failoverCheckInterval));
+            return new Controller(store, api, bus, agents, plans, metadata, failover);
         } catch (RuntimeException | IOException e) {
             bus.close();
             store.close();
             throw e;
         }
     }
+
+    /** Moves the DHCP servers and routers of dead agents now, as the periodic check does; for tests. */
+    public Rescheduler.Pass checkDeadAgents() { return failover.check(); }
 
     public int port() { return api.port(); }
 
@@ -123,6 +150,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        failover.close();
         api.close();
         bus.close();
         store.close();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -32,8 +33,10 @@ public final class Main {
                     "subset at /identity/v3, with the embedded database in the data directory,",
                     "until Ctrl-C or SIGTERM. The agent (in-process bus) plugs the taps of ports",
                     "bound to its host name (binding:host_id) into their networks' bridges;",
-                    "without root or taps it simply finds none. Config file section local_agent:",
-                    "enabled, host, local_ip, bridge_mappings, netns, resync_interval.",
+                    "without root or taps it simply finds none. It is a compute host and a network",
+                    "node, so DHCP servers and routers run on it. Config file section local_agent:",
+                    "enabled, host, local_ip, bridge_mappings, netns, resync_interval, roles (default",
+                    "[compute, network]), state_dir (default DATA_DIR/agent).",
                     "The admin password comes from SKEIN_ADMIN_PASSWORD, else",
                     "identity.admin_password in the config file; if neither is set on the first",
                     "start, one is generated and written to DATA_DIR/openrc."})
@@ -60,9 +63,17 @@ public final class Main {
             if (noAgent || !c.enabled) return null;
             if (c.resyncInterval < 1) throw new IllegalArgumentException("local_agent.resync_interval must be at least 1 second");
             String host = agentHost != null ? agentHost : c.host != null ? c.host : AgentCommand.machineHostName();
+            Set<AgentSettings.Role> roles;
+            try {
+                roles = AgentCommand.roles(c.roles);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("local_agent.roles: " + e.getMessage());
+            }
+            // In the data directory, so that several all-in-ones on one machine never share the agent's files.
+            Path stateDir = c.stateDir != null ? c.stateDir : dataDir.resolve("agent").toAbsolutePath();
             return controller.startAgent(new AgentSettings(host, agentLocalIp != null ? agentLocalIp : c.localIp,
                     c.bridgeMappings, c.netns, AgentSettings.DEFAULT_HEARTBEAT, Duration.ofSeconds(c.resyncInterval),
-                    AgentSettings.DEFAULT_DEBOUNCE));
+                    AgentSettings.DEFAULT_DEBOUNCE, roles, stateDir));
         }
     }
 

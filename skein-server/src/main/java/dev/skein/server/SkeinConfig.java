@@ -65,6 +65,11 @@ public final class SkeinConfig {
     public static final class Agents {
         /** Seconds without a heartbeat after which an agent is shown as not alive (Neutron's default). */
         public long agentDownTime = 75;
+        /**
+         * Seconds between the controller's checks for dead network nodes, whose DHCP servers and routers it moves;
+         * 0 means a tenth of agent_down_time, within 1 to 10 seconds.
+         */
+        public long failoverCheckInterval = 0;
     }
 
     public static final class Bus {
@@ -93,6 +98,10 @@ public final class SkeinConfig {
         public Map<String, String> bridgeMappings = new LinkedHashMap<>();
         public String netns;
         public long resyncInterval = 45;
+        /** compute and/or network; empty means both, which is what an all-in-one host is. */
+        public List<String> roles = new ArrayList<>();
+        /** Defaults to the agent directory inside the data directory. */
+        public Path stateDir;
     }
 
     /** Default per-project limits, Neutron's unless configured; -1 means unlimited. Admins override them per project. */

@@ -73,6 +73,7 @@ class AgentCliIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> configuration = (Map<String, Object>) shown.get("configuration");
         assertEquals(hostNs, configuration.get("netns"));
+        assertEquals(List.of("compute", "network"), configuration.get("roles"), "the all-in-one host is both");
 
         AllInOne.Result refused = openstack("network", "agent", "delete", id);
         assertNotEquals(0, refused.exit(), "a live agent cannot be deleted:\n" + refused.out());

@@ -182,8 +182,8 @@ class AgentDataplaneIT {
             Map<String, Object> a = agentOf(h);
             return a != null && Boolean.TRUE.equals(a.get("alive"));
         }));
-        assertEquals(Map.of("local_ip", UNDERLAY_1, "bridge_mappings", Map.of(), "tunnel_types", List.of("vxlan"), "netns", h1),
-                agentOf("h1").get("configurations"));
+        assertEquals(Map.of("local_ip", UNDERLAY_1, "bridge_mappings", Map.of(), "tunnel_types", List.of("vxlan"), "netns", h1,
+                "roles", List.of("compute", "network")), agentOf("h1").get("configurations"));
 
         TestCloud.Response net = cloud.post("/v2.0/networks", admin, Map.of("network", Map.of("name", "e2e")));
         assertEquals(201, net.status(), net.body());
@@ -411,8 +411,9 @@ class AgentDataplaneIT {
     void twoProjectsWithTheSameCidrAndAddressesStayIsolated() {
         String other = java.util.UUID.randomUUID().toString().replace("-", "");
         String network = (String) created("/v2.0/networks", "network", Map.of("name", "e2e-other", "project_id", other)).get("id");
+        // Without DHCP: a DHCP port would take a random address, possibly one the twins below must have.
         String subnet = (String) created("/v2.0/subnets", "subnet", Map.of("network_id", network, "ip_version", 4,
-                "cidr", "192.0.2.0/24", "project_id", other)).get("id");
+                "cidr", "192.0.2.0/24", "project_id", other, "enable_dhcp", false)).get("id");
         // Port security off: only the overlay itself, not a firewall, can keep these VMs apart from project one's.
         for (String[] twin : new String[][] {{"b1", "vm1", "h1"}, {"bweb", "web", "h2"}}) {
             ports.put(twin[0], created("/v2.0/ports", "port", Map.of("name", twin[0], "network_id", network, "project_id", other,

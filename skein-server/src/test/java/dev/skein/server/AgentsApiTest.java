@@ -70,7 +70,7 @@ class AgentsApiTest {
         assertEquals(true, shown.get("admin_state_up"));
         assertTrue(((String) shown.get("heartbeat_timestamp")).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), shown.toString());
         assertEquals(Map.of("local_ip", "198.51.100.11", "bridge_mappings", Map.of("physnet1", "eth1"), "tunnel_types", List.of("vxlan"),
-                "netns", "sim-1"), shown.get("configurations"));
+                "netns", "sim-1", "roles", List.of("compute")), shown.get("configurations"), "an agent that names no roles runs VMs only");
 
         List<Map<String, Object>> byHost = cloud.get("/v2.0/agents?host=compute-1&fields=id&fields=alive", admin).list("agents");
         assertEquals(List.of(Map.of("id", a.get("id"), "alive", true)), byHost);

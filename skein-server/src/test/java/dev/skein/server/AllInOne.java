@@ -36,6 +36,13 @@ final class AllInOne implements AutoCloseable, BeforeAllCallback, AfterAllCallba
     static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
     static final TypeReference<List<Map<String, Object>>> ROWS = new TypeReference<>() {};
 
+    /**
+     * skein.yaml for tests of the API through the CLI: the built-in agent works on this machine's own network stack,
+     * and as a network node it would build the DHCP servers and routers of every test network there, and leave them
+     * behind when the test stops the process. As a compute host it realises nothing until a port is bound to it.
+     */
+    static final String COMPUTE_ONLY_AGENT = String.join("\n", "local_agent:", "  roles: [compute]", "");
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path OPENSTACK = Path.of("/usr/bin/openstack");
     // Generous because the machine running the tests is often shared and slow to start a JVM.

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliConformanceIT {
     @RegisterExtension
-    static final AllInOne skein = AllInOne.perClass("cli-test-secret", "");
+    static final AllInOne skein = AllInOne.perClass("cli-test-secret", AllInOne.COMPUTE_ONLY_AGENT);
 
     private static AllInOne.Result cli(String... args) throws Exception {
         return skein.cli(args);

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @SuppressWarnings("unchecked")
 class L3CliIT {
     @RegisterExtension
-    static final AllInOne skein = AllInOne.perClass("l3-cli-secret", "");
+    static final AllInOne skein = AllInOne.perClass("l3-cli-secret", AllInOne.COMPUTE_ONLY_AGENT);
     private static String publicNet;
     private static String publicSubnet;
     private static String floatingAddress;

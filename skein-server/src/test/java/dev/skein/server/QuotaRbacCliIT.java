@@ -33,7 +33,7 @@ class QuotaRbacCliIT {
             "    - name: demo",
             "      password: " + DEMO.password(),
             "      project: demo",
-            ""));
+            AllInOne.COMPUTE_ONLY_AGENT));
     private static String demoProject;
 
     @BeforeAll

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityGroupCliIT {
     @RegisterExtension
-    static final AllInOne skein = AllInOne.perClass("sg-cli-secret", "");
+    static final AllInOne skein = AllInOne.perClass("sg-cli-secret", AllInOne.COMPUTE_ONLY_AGENT);
     private static String webId;
     private static String icmpRuleId;
 

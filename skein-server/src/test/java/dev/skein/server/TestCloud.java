@@ -109,6 +109,21 @@ public final class TestCloud implements AutoCloseable {
         }
     }
 
+    /** A cloud whose services read time from clock, so a test can let agents fall silent without waiting. */
+    public TestCloud(SkeinConfig config, java.time.Clock clock) {
+        try {
+            this.config = config;
+            this.dataDir = Files.createTempDirectory("skein-test");
+            this.controller = Controller.start(config, dataDir, "127.0.0.1", 0, new Controller.AdminPassword(ADMIN_PASSWORD, false), clock);
+            this.url = "http://127.0.0.1:" + controller.port();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the controller's periodic check for dead network nodes now. */
+    public dev.skein.service.Rescheduler.Pass checkDeadAgents() { return controller.checkDeadAgents(); }
+
     public record Response(int status, String body, java.net.http.HttpHeaders headers) {
         /** The body as a JSON object. */
         public Map<String, Object> json() {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
@@ -320,6 +321,7 @@ public final class HostAgent implements AutoCloseable {
     private boolean register() {
         Map<String, Object> configurations = new HashMap<>();
         if (settings.netns() != null) configurations.put("netns", settings.netns());
+        configurations.put("roles", settings.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList());
         var registration = new ControllerClient.Registration(settings.host(), settings.localIp(), settings.bridgeMappings(), configurations);
         long backoff = 250;
         for (int attempt = 0; !stopping; attempt++) {

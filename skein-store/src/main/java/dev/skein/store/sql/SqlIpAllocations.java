@@ -34,12 +34,6 @@ final class SqlIpAllocations implements IpAllocationRepository {
     }
 
     @Override
-    public long countInSubnet(String subnetId) {
-        return tx.handle().createQuery("SELECT COUNT(*) FROM ip_allocations WHERE subnet_id = :s")
-                .bind("s", subnetId).mapTo(Long.class).one();
-    }
-
-    @Override
     public List<FixedIp> ofPort(String portId) {
         return tx.handle().createQuery("SELECT subnet_id, ip_address FROM ip_allocations WHERE port_id = :p ORDER BY seq")
                 .bind("p", portId).map((rs, c) -> new FixedIp(rs.getString(1), rs.getString(2))).list();

@@ -1,5 +1,6 @@
 package dev.skein.store.sql;
 
+import dev.skein.model.Port;
 import dev.skein.store.QuotaRepository;
 
 import java.util.HashMap;
@@ -87,7 +88,9 @@ final class SqlQuotas implements QuotaRepository {
     public OptionalLong count(String resource, String projectId) {
         String table = TABLES.get(resource);
         if (table == null || !tables.contains(table)) return OptionalLong.empty();
-        return OptionalLong.of(tx.handle().createQuery("SELECT COUNT(*) FROM " + table + " WHERE project_id = :p")
+        // DHCP ports are the network's, made by Skein for every DHCP-enabled network: a project never pays for them.
+        String notDhcp = table.equals("ports") ? " AND device_owner <> '" + Port.DHCP_OWNER + "'" : "";
+        return OptionalLong.of(tx.handle().createQuery("SELECT COUNT(*) FROM " + table + " WHERE project_id = :p" + notDhcp)
                 .bind("p", projectId).mapTo(Long.class).one());
     }
 }

@@ -16,6 +16,7 @@ import dev.skein.store.Tx;
 import dev.skein.store.AgentRepository;
 import dev.skein.store.HostPlanRepository;
 import dev.skein.store.InstanceMetadataRepository;
+import dev.skein.store.PlacementRepository;
 import dev.skein.store.TxListener;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ final class SqlTx implements Tx {
     @Override public AgentRepository agents() { return new SqlAgents(this); }
     @Override public HostPlanRepository hostPlans() { return new SqlHostPlans(this); }
     @Override public InstanceMetadataRepository instanceMetadata() { return new SqlInstanceMetadata(this); }
+    @Override public PlacementRepository placements() { return new SqlPlacements(this); }
 
     @Override
     public <T extends TxListener> T attach(Class<T> type, Supplier<T> create) {

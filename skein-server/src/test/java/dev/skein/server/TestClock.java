@@ -1,0 +1,21 @@
+package dev.skein.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A clock that stands still until a test moves it, shared by every service of a {@link TestCloud}. */
+final class TestClock extends Clock {
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+
+    void advance(Duration d) { now.updateAndGet(t -> t.plus(d)); }
+
+    @Override public Instant instant() { return now.get(); }
+
+    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+
+    @Override public Clock withZone(ZoneId zone) { throw new UnsupportedOperationException("the test clock is UTC only"); }
+}
