@@ -253,6 +253,8 @@ class ServicePlanChangesTest {
 
     @Test
     void anExistingPortTakenAsRouterInterfaceIsTrustedByTheFirewallOfItsHost() {
+        // The router is placed on a live network node when it gets its first port; here that is the port's own host.
+        s.agents.register(ADMIN, Map.of("host", NODE, "configurations", Map.of("roles", List.of("network"))));
         Router r = s.routers.create(ADMIN, Map.of("name", "r"));
         Port taken = s.ports.create(ADMIN, Map.of("network_id", tenant.id(), "binding:host_id", NODE,
                 "fixed_ips", List.of(Map.of("subnet_id", tenantSubnet.id(), "ip_address", "10.0.0.200"))));

@@ -2,6 +2,7 @@ package dev.skein.control;
 
 import dev.skein.ipam.RangeAllocator;
 import dev.skein.segment.SegmentPlanner;
+import dev.skein.service.AgentService;
 import dev.skein.service.DhcpPorts;
 import dev.skein.service.FloatingIpService;
 import dev.skein.service.NetworkNodes;
@@ -43,6 +44,7 @@ final class TrackedServices implements AutoCloseable {
     final SubnetService subnets;
     final RouterService routers;
     final FloatingIpService floatingIps;
+    final AgentService agents;
     final List<PlanChanges.Change> changes = new CopyOnWriteArrayList<>();
 
     TrackedServices(Path dir) {
@@ -58,11 +60,12 @@ final class TrackedServices implements AutoCloseable {
         ports = new PortService(store, settings, allocator, Clock.systemUTC(), quotas);
         groups = new SecurityGroupService(store, Clock.systemUTC(), quotas);
         rules = new SecurityGroupRuleService(store, Clock.systemUTC(), quotas);
-        // No agent registers here, so the scheduler places nothing: tests bind service ports to hosts themselves.
+        // Until a test registers a network node the scheduler places nothing: tests bind service ports themselves.
         NetworkNodes nodes = new NetworkNodes(Duration.ofSeconds(75), Clock.systemUTC());
         subnets = new SubnetService(store, Clock.systemUTC(), quotas, new DhcpPorts(ports, nodes, Clock.systemUTC()));
         routers = new RouterService(store, ports, Clock.systemUTC(), quotas, new RouterPlacement(nodes, Clock.systemUTC()));
         floatingIps = new FloatingIpService(store, ports, Clock.systemUTC(), quotas);
+        agents = new AgentService(store, Duration.ofSeconds(75), Clock.systemUTC());
     }
 
     @Override
