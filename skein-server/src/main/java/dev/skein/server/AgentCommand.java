@@ -9,6 +9,7 @@ import dev.skein.agent.ProcessRunner;
 import dev.skein.agent.host.AgentSettings;
 import dev.skein.agent.host.HostAgent;
 import dev.skein.agent.host.HttpControllerClient;
+import dev.skein.agent.metadata.UnservedMetadata;
 import dev.skein.bus.AmqpBus;
 import dev.skein.bus.Bus;
 import dev.skein.bus.InProcessBus;
@@ -136,7 +137,7 @@ final class AgentCommand implements Callable<Integer> {
         } else {
             bus = new AmqpBus(amqp, "skein-agent-" + hostName);
         }
-        HostAgent agent = new HostAgent(settings, controller, bus, new ProcessRunner()).start();
+        HostAgent agent = new HostAgent(settings, controller, bus, new ProcessRunner(), new UnservedMetadata()).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

@@ -3,6 +3,7 @@ package dev.skein.server;
 import dev.skein.agent.ProcessRunner;
 import dev.skein.agent.host.AgentSettings;
 import dev.skein.agent.host.HostAgent;
+import dev.skein.agent.metadata.UnservedMetadata;
 import dev.skein.api.http.ApiServer;
 import dev.skein.api.identity.IdentityApi;
 import dev.skein.api.neutron.AgentsApi;
@@ -106,7 +107,7 @@ public final class Controller implements AutoCloseable {
 
     /** An agent for a host in this process, talking to this controller by direct calls and over its bus. */
     public HostAgent startAgent(AgentSettings settings) {
-        return new HostAgent(settings, new LocalControllerClient(agents, plans), bus, new ProcessRunner()).start();
+        return new HostAgent(settings, new LocalControllerClient(agents, plans), bus, new ProcessRunner(), new UnservedMetadata()).start();
     }
 
     @Override

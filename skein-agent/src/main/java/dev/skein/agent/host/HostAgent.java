@@ -8,6 +8,9 @@ import dev.skein.agent.fw.Nft;
 import dev.skein.agent.l2.Action;
 import dev.skein.agent.l2.L2Realiser;
 import dev.skein.agent.l2.ReconcileReport;
+import dev.skein.agent.l3.RouterRealiser;
+import dev.skein.agent.l3.RouterReport;
+import dev.skein.agent.metadata.MetadataProxies;
 import dev.skein.bus.Bus;
 import dev.skein.bus.PlanCodec;
 import dev.skein.plan.HostPlan;
@@ -42,6 +45,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The firewall is realised after the L2 part: read back from the kernel after every fetch (start, resync, gap),
  * otherwise diffed against what was realised last. A port is reported ACTIVE only once both are in place, so a VM
  * never sends a packet through a port whose security groups and anti-spoofing are not yet enforced.
+ *
+ * <p>Routers come last, read back after every fetch like the firewall; the taps they create show up as link
+ * events, and the next reconcile plugs them into their bridges.
  */
 public final class HostAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
@@ -64,6 +70,7 @@ public final class HostAgent implements AutoCloseable {
     private final Bus bus;
     private final L2Realiser realiser;
     private final FirewallRealiser firewall;
+    private final RouterRealiser routers;
     private final KernelEvents kernelEvents;
     private final PlanTracker tracker;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -79,6 +86,8 @@ public final class HostAgent implements AutoCloseable {
     private boolean fullReport;
     private boolean firewallReadBack = true;
     private List<String> lastFirewallProblems = List.of();
+    private boolean routerReadBack = true;
+    private List<String> lastRouterProblems = List.of();
     private long nextResyncNanos;
     private long retryAtNanos;
     private Map<String, String> reported = Map.of();
@@ -90,16 +99,18 @@ public final class HostAgent implements AutoCloseable {
     private boolean heartbeatFailing;
 
     /** An agent that hears of link changes from {@code ip monitor link} in its host (or namespace). */
-    public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner) {
-        this(settings, controller, bus, runner, new LinkMonitor(new Iproute2(settings.netns())));
+    public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner, MetadataProxies metadata) {
+        this(settings, controller, bus, runner, new LinkMonitor(new Iproute2(settings.netns())), metadata);
     }
 
-    public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner, KernelEvents kernelEvents) {
+    public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner, KernelEvents kernelEvents,
+                     MetadataProxies metadata) {
         this.settings = settings;
         this.controller = controller;
         this.bus = bus;
         this.realiser = new L2Realiser(runner, new Iproute2(settings.netns()));
         this.firewall = new FirewallRealiser(runner, new Nft(settings.netns()));
+        this.routers = new RouterRealiser(runner, settings, metadata);
         this.kernelEvents = kernelEvents;
         this.tracker = new PlanTracker(settings.host());
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("skein-heartbeat").unstarted(r));
@@ -200,6 +211,7 @@ public final class HostAgent implements AutoCloseable {
             reconcileWanted = true;
             fullReport = true;
             firewallReadBack = true;
+            routerReadBack = true;
         } catch (RuntimeException e) {
             retryLater("cannot fetch the plan (" + fetchReason + "): " + e.getMessage());
         }
@@ -220,7 +232,8 @@ public final class HostAgent implements AutoCloseable {
         logReport(plan, report);
         boolean filtered = realiseFirewall(plan);
         if (!filtered) statuses.replaceAll((port, status) -> PortStatuses.ACTIVE.equals(status) ? PortStatuses.DOWN : status);
-        boolean succeeded = report.succeeded() && filtered;
+        boolean routed = realiseRouters(plan);
+        boolean succeeded = report.succeeded() && filtered && routed;
         long realised = succeeded ? plan.revision() : reportedRevision;
         if (!succeeded) retryLater("plan revision " + plan.revision() + " is not fully realised");
         Map<String, String> changed = new LinkedHashMap<>();
@@ -256,6 +269,21 @@ public final class HostAgent implements AutoCloseable {
         lastFirewallProblems = problems;
         // After a failure nothing is known about the kernel's tables, so the next attempt reads them back.
         firewallReadBack = !report.succeeded();
+        return report.succeeded();
+    }
+
+    /** Realises the plan's routers; true when the kernel holds them. */
+    private boolean realiseRouters(HostPlan plan) {
+        RouterReport report = routerReadBack ? routers.reconcile(plan.routers()) : routers.update(plan.routers());
+        if (report.changed()) {
+            LOG.info("plan revision {}: routers: {} change(s)", plan.revision(), report.changes().size());
+            for (String c : report.changes()) LOG.debug("  {}", c);
+        }
+        List<String> problems = new ArrayList<>(report.errors());
+        problems.addAll(report.notes());
+        if (!problems.equals(lastRouterProblems)) problems.forEach(p -> LOG.warn("plan revision {}: {}", plan.revision(), p));
+        lastRouterProblems = problems;
+        routerReadBack = !report.succeeded();
         return report.succeeded();
     }
 
