@@ -271,7 +271,7 @@ public final class RouterRealiser {
             StringBuilder text = new StringBuilder();
             for (RouterDiff.Step s : steps) {
                 text.append(s.line()).append('\n');
-                change(r, (where.netns() == null ? "" : "[" + where.netns() + "] ") + "ip " + s);
+                change(r, (where == host ? "host: ip " : "ip ") + s);
             }
             CommandRunner.Result res = runner.run(where.batch("ip"), text.toString());
             if (!res.ok()) errors.add("router " + r.id() + ": ip batch exited " + res.exitCode() + ": " + res.stderr().strip());

@@ -267,7 +267,7 @@ class RouterDataplaneTest {
         lab.run("ip", "-n", ext, "neigh", "flush", "all");
         assertFalse(lab.ping(ext, FIP), "nobody answers ARP for the floating IP");
         RouterReport repaired = realise(routers, base(), true);
-        assertEquals(List.of("router " + ROUTER_A + ": [" + ns + "] ip addr add " + FIP + "/32 dev " + qg + "  # " + FIP + "/32 missing"),
+        assertEquals(List.of("router " + ROUTER_A + ": ip addr add " + FIP + "/32 dev " + qg + "  # " + FIP + "/32 missing"),
                 repaired.changes());
         assertTrue(lab.reaches(ext, FIP));
 
