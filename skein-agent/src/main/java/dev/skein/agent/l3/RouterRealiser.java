@@ -248,13 +248,13 @@ public final class RouterRealiser {
         private RouterState read(RouterPlan.Router r, Iproute2 inside, Nft nft) {
             CommandRunner.Result batch = runner.run(inside.ip("-d", "-j", "-batch", "-"), "addr show\nroute show\n");
             check(batch, "ip -d -j -batch - (addr show, route show) in " + inside.netns());
-            RouterState links = RouterState.parse(batch.stdout(), null, null);
-            boolean ipv6 = RouterDiff.usesIpv6(r, links);
-            String routes6 = ipv6 ? query(inside.ip("-6", "-j", "route", "show")) : null;
+            RouterState read = RouterState.parse(batch.stdout());
+            boolean ipv6 = RouterDiff.usesIpv6(r, read);
+            if (ipv6) read = read.withIpv6Routes(query(inside.ip("-6", "-j", "route", "show")));
             List<String> keys = new ArrayList<>(RouterDiff.sysctls(ipv6).keySet());
             CommandRunner.Result sysctl = runner.run(nft.sysctl(keys.toArray(String[]::new)), "");
             check(sysctl, "sysctl in " + inside.netns());
-            return RouterState.parse(batch.stdout(), routes6, sysctl.stdout());
+            return read.withSysctls(sysctl.stdout());
         }
 
         private NftState.TableState readTable(Nft nft) {

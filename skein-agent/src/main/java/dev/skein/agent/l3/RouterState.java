@@ -24,8 +24,6 @@ import java.util.TreeSet;
 record RouterState(Map<String, Link> links, List<Route> routes, Map<String, String> sysctls) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final RouterState EMPTY = new RouterState(Map.of(), List.of(), Map.of());
-
     RouterState {
         links = Map.copyOf(links);
         routes = List.copyOf(routes);
@@ -51,14 +49,14 @@ record RouterState(Map<String, Link> links, List<Route> routes, Map<String, Stri
         boolean managed() { return !"kernel".equals(protocol) && !"ra".equals(protocol); }
     }
 
-    /** A link of the agent's host namespace: enough to tell whether a router's tap is there and whose peer it is. */
+    /** A link as {@code ip -j link show} lists it: enough to tell whether a router's tap is there and whose peer it is. */
     record HostLink(String name, int index, int peerIndex) {}
 
     /**
-     * Parses the output of {@code ip -d -j -batch -} fed "addr show" and "route show" (two JSON arrays, one after the
-     * other), the IPv6 routes (null when not read) and {@code sysctl} output ("key = value" lines).
+     * Parses the output of {@code ip -d -j -batch -} fed "addr show" and "route show": two JSON arrays, one after
+     * the other. The IPv6 routes and the sysctls are added by {@link #withIpv6Routes} and {@link #withSysctls}.
      */
-    static RouterState parse(String addrAndRoutes, String routes6, String sysctl) {
+    static RouterState parse(String addrAndRoutes) {
         List<JsonNode> arrays = arrays(addrAndRoutes);
         if (arrays.size() != 2) throw new IllegalArgumentException("expected the addresses and the routes from ip, got " + arrays.size() + " JSON document(s)");
         Map<String, Link> links = new LinkedHashMap<>();
@@ -77,14 +75,27 @@ record RouterState(Map<String, Link> links, List<Route> routes, Map<String, Stri
             links.put(name, new Link(name, l.path("ifindex").asInt(), kind, l.path("address").asText().toLowerCase(Locale.ROOT),
                     l.path("mtu").asInt(), up, l.path("link_index").asInt(0), addresses));
         }
-        List<Route> routes = new ArrayList<>(routes(arrays.get(1), 4));
-        if (routes6 != null) {
-            for (JsonNode a : arrays(routes6)) routes.addAll(routes(a, 6));
-        }
-        return new RouterState(links, routes, sysctls(sysctl));
+        return new RouterState(links, routes(arrays.get(1), 4), Map.of());
     }
 
-    /** Parses {@code ip -j link show} of the agent's host namespace. */
+    /** This state with the routes of {@code ip -6 -j route show} added. */
+    RouterState withIpv6Routes(String json) {
+        List<Route> all = new ArrayList<>(routes);
+        for (JsonNode a : arrays(json)) all.addAll(routes(a, 6));
+        return new RouterState(links, all, sysctls);
+    }
+
+    /** This state with the sysctls of {@code sysctl} output ("key = value" lines). */
+    RouterState withSysctls(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) out.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+        }
+        return new RouterState(links, routes, out);
+    }
+
+    /** Parses {@code ip -j link show}: of the agent's host namespace, or of a router namespace about to be removed. */
     static Map<String, HostLink> hostLinks(String json) {
         Map<String, HostLink> out = new LinkedHashMap<>();
         for (JsonNode array : arrays(json)) {
@@ -100,16 +111,6 @@ record RouterState(Map<String, Link> links, List<Route> routes, Map<String, Stri
     static List<String> namespaces(String json) {
         List<String> out = new ArrayList<>();
         for (JsonNode array : arrays(json)) for (JsonNode n : array) out.add(n.path("name").asText());
-        return out;
-    }
-
-    static Map<String, String> sysctls(String text) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (text == null) return out;
-        for (String line : text.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) out.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-        }
         return out;
     }
 

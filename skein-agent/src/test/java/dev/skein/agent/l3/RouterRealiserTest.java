@@ -364,8 +364,9 @@ class RouterRealiserTest {
                   "nexthops":[{"gateway":"10.0.0.7","dev":"qr-x","weight":1,"flags":[]},{"gateway":"10.0.0.5","dev":"qr-x","weight":1,"flags":[]}]},
                  {"type":"unicast","dst":"10.8.0.5","gateway":"10.0.0.6","dev":"qr-x","protocol":"boot","scope":"global","flags":[]},
                  {"type":"unicast","dst":"10.0.0.0/24","dev":"qr-x","protocol":"kernel","scope":"link","flags":[]},
-                 {"type":"blackhole","dst":"10.9.0.0/16","protocol":"boot","flags":[]}]""",
-                "[{\"dst\":\"default\",\"gateway\":\"2001:DB8::1\",\"dev\":\"qg-x\",\"metric\":1024,\"flags\":[]}]", "net.ipv4.ip_forward = 1\n");
+                 {"type":"blackhole","dst":"10.9.0.0/16","protocol":"boot","flags":[]}]""")
+                .withIpv6Routes("[{\"dst\":\"default\",\"gateway\":\"2001:DB8::1\",\"dev\":\"qg-x\",\"metric\":1024,\"flags\":[]}]")
+                .withSysctls("net.ipv4.ip_forward = 1\n");
         assertEquals(List.of(
                 new RouterState.Route("0.0.0.0/0", List.of("203.0.113.100"), "qg-x", "static", null),
                 new RouterState.Route("10.7.0.0/16", List.of("10.0.0.5", "10.0.0.7"), "qr-x", "static", null),
