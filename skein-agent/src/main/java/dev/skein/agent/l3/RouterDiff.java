@@ -77,6 +77,7 @@ final class RouterDiff {
     private final Set<String> recreated = new HashSet<>();
     private final Set<String> deleted = new HashSet<>();
     private final List<String> addedToGateway = new ArrayList<>();
+    private boolean subnetAddressDeleted;
 
     private RouterDiff(String namespace, RouterState state, Map<String, RouterState.HostLink> hostLinks) {
         this.namespace = namespace;
@@ -171,10 +172,12 @@ final class RouterDiff {
             forget.add(fip);
             if (now != null) announce.add(fip);
         });
+        // Routes leave before the addresses they depend on (the kernel would take them along, and the delete
+        // would then fail), and come back after the addresses they need.
         List<Step> inside = new ArrayList<>(d.links);
+        inside.addAll(d.routeDeletes);
         inside.addAll(d.addressDeletes);
         inside.addAll(d.addressAdds);
-        inside.addAll(d.routeDeletes);
         inside.addAll(d.routeAdds);
         return new Result(d.before, d.host, inside, sysctls, List.copyOf(announce), forget, d.notes);
     }
@@ -213,7 +216,10 @@ final class RouterDiff {
         if (!change.isEmpty()) links.add(new Step("link set " + dev.name() + " " + String.join(" ", change), dev.name() + " " + String.join(", ", why)));
         Set<String> have = new LinkedHashSet<>(inner.addresses());
         for (String a : have) {
-            if (!dev.addresses().contains(a)) addressDeletes.add(new Step("addr del " + a + " dev " + dev.name(), a + " not in plan"));
+            if (dev.addresses().contains(a)) continue;
+            addressDeletes.add(new Step("addr del " + a + " dev " + dev.name(), a + " not in plan"));
+            IpAddresses.Prefix p = IpAddresses.parsePrefix(a);
+            subnetAddressDeleted |= p.length() < p.bits();
         }
         for (String a : dev.addresses()) if (!have.contains(a)) addAddress(dev, a, gateway);
     }
@@ -249,8 +255,9 @@ final class RouterDiff {
             if (dst == null) notes.add("route " + r.destination() + " via " + r.nexthop() + " not realised: not a destination and nexthop of one IP version");
             else want(wanted, connected, dst, nexthop, "route " + r.destination());
         }
-        // Devices created or deleted take their routes with them, so every route is sent again then.
-        boolean devicesChanged = !recreated.isEmpty() || !deleted.isEmpty();
+        // Devices created or deleted, and subnet addresses deleted, take routes with them, so every route is sent
+        // again then.
+        boolean devicesChanged = !recreated.isEmpty() || !deleted.isEmpty() || subnetAddressDeleted;
         Set<String> kept = new HashSet<>();
         for (RouterState.Route have : state.routes()) {
             if (!have.managed()) continue;

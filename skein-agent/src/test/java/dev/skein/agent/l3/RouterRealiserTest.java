@@ -283,10 +283,28 @@ class RouterRealiserTest {
         Kernel kernel = Kernel.converged();
         RouterReport report = realiser(kernel).reconcile(new RouterPlan(List.of(router(List.of(), List.of()))));
         assertTrue(report.succeeded(), report.errors().toString());
-        assertEquals("ip -n " + NS + " -force -batch -\naddr del 203.0.113.50/32 dev " + QG + "\nroute del 10.20.0.0/24 proto static\n",
+        assertEquals("ip -n " + NS + " -force -batch -\nroute del 10.20.0.0/24 proto static\naddr del 203.0.113.50/32 dev " + QG + "\n",
                 kernel.writes.get(1));
         assertTrue(kernel.writes.get(2).startsWith("ip netns exec " + NS + " sh -c command -v conntrack"));
         assertEquals(3, kernel.writes.size(), "nothing announced: " + kernel.writes);
+    }
+
+    @Test
+    void changedSubnetAddressSendsTheRoutesAgain() {
+        Kernel kernel = Kernel.converged();
+        RouterPlan.Router r = router(List.of(fip("203.0.113.50", "10.0.0.10")), List.of(EXTRA));
+        RouterPlan.Gateway gw = r.gateway();
+        RouterPlan narrower = new RouterPlan(List.of(new RouterPlan.Router(ROUTER, r.projectId(),
+                new RouterPlan.Gateway(gw.portId(), gw.networkId(), gw.mac(), gw.mtu(), List.of("203.0.113.1/25"), gw.nexthops(), true),
+                r.interfaces(), r.routes(), r.floatingIps(), true)));
+        RouterReport report = realiser(kernel).reconcile(narrower);
+        assertTrue(report.succeeded(), report.errors().toString());
+        assertEquals("ip -n " + NS + " -force -batch -\n"
+                + "addr del 203.0.113.1/24 dev " + QG + "\n"
+                + "addr add 203.0.113.1/25 dev " + QG + "\n"
+                + "route replace 0.0.0.0/0 proto static via 203.0.113.100\n"
+                + "route replace 10.20.0.0/24 proto static via 10.0.0.30\n", kernel.writes.get(0),
+                "the kernel drops the default route with the /24, so it is sent again");
     }
 
     @Test
