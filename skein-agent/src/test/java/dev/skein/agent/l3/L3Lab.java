@@ -2,11 +2,13 @@ package dev.skein.agent.l3;
 
 import dev.skein.agent.Lab;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,10 +34,7 @@ final class L3Lab extends Lab {
         }
     }
 
-    /**
-     * A TCP server in serverNs on port that takes connections until stopped and prints each client's address;
-     * {@link Server#next} waits for the next one.
-     */
+    /** A TCP server in serverNs on port that takes connections until stopped and prints each client's address. */
     Server server(String serverNs, int port) {
         Process p = start(List.of("ip", "netns", "exec", serverNs, PYTHON, "-u", "-c", """
                 import socket, sys
@@ -46,29 +45,27 @@ final class L3Lab extends Lab {
                     c, peer = s.accept(); print(peer[0], flush=True); c.close()
                 """, String.valueOf(port)));
         Server server = new Server(p);
-        if (!"ready".equals(server.line())) throw new IllegalStateException("server in " + serverNs + " did not start");
+        if (!"ready".equals(server.next())) throw new IllegalStateException("server in " + serverNs + " did not start");
         return server;
     }
 
     static final class Server {
         private final Process process;
-        private final java.io.BufferedReader out;
+        private final BufferedReader out;
 
         Server(Process process) {
             this.process = process;
             this.out = process.inputReader();
         }
 
-        String line() {
+        /** The next line the server printed: "ready" once, then the address of each client it accepted. */
+        String next() {
             try {
                 return out.readLine();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-
-        /** The address of the client the server accepted next. */
-        String next() { return line(); }
 
         void stop() {
             process.destroyForcibly();
@@ -99,7 +96,7 @@ final class L3Lab extends Lab {
     /** A ping that runs in the background: count echoes every interval_ms milliseconds. */
     Process pinging(String fromNs, String address, int count, int intervalMs) {
         return start(List.of("ip", "netns", "exec", fromNs, "ping", "-n", "-q", "-c", String.valueOf(count),
-                "-i", String.format(java.util.Locale.ROOT, "%.3f", intervalMs / 1000.0), "-W", "1", address));
+                "-i", String.format(Locale.ROOT, "%.3f", intervalMs / 1000.0), "-W", "1", address));
     }
 
     /** Waits for a background ping and returns its summary ("... packets transmitted, ... received, 0% packet loss ..."). */

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +54,7 @@ class RouterDataplaneTest {
     Path state;
     L3Lab lab;
     String node, ext;
-    final Map<String, String> vms = new java.util.HashMap<>();
+    final Map<String, String> vms = new HashMap<>();
     final List<String> metadataCalls = new CopyOnWriteArrayList<>();
     final MetadataProxies metadata = new MetadataProxies() {
         @Override
@@ -96,7 +98,7 @@ class RouterDataplaneTest {
     static L2Plan.Network tenant(String net, int vni, String... ports) {
         return new L2Plan.Network(net, DeviceNames.bridge(net), 1500,
                 new Uplink.Vxlan(DeviceNames.vxlan(net), vni, "198.51.100.1", List.of(), List.of()),
-                java.util.Arrays.stream(ports).map(RouterDataplaneTest::plug).toList());
+                Arrays.stream(ports).map(RouterDataplaneTest::plug).toList());
     }
 
     /** A VM on the network node with its default route via the router (10.0.0.1, and 2001:db8:a::1 for IPv6). */

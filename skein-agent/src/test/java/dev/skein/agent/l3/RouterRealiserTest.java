@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -91,7 +92,7 @@ class RouterRealiserTest {
         String routes6 = "[]";
         String sysctl = resource("fresh-sysctl.txt");
         String nft = null;
-        final Map<String, String> linksInside = new java.util.HashMap<>();
+        final Map<String, String> linksInside = new HashMap<>();
         Result writeResult = new Result(0, "", "");
         final List<String> reads = new ArrayList<>();
         final List<String> writes = new ArrayList<>();
