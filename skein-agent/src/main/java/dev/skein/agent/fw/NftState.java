@@ -267,6 +267,8 @@ public record NftState(Map<String, TableState> tables) {
 
     private static String value(JsonNode v) {
         if (v.isInt()) return String.valueOf(v.asInt());
+        // Address-to-address maps (a router's 1:1 NAT) list their data as the address text.
+        if (v.isTextual()) return NftText.address(v.asText());
         if (!v.isObject() || v.size() != 1) return null;
         Map.Entry<String, JsonNode> verdict = v.fields().next();
         return switch (verdict.getKey()) {

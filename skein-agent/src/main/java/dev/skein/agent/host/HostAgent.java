@@ -10,6 +10,9 @@ import dev.skein.agent.fw.Nft;
 import dev.skein.agent.l2.Action;
 import dev.skein.agent.l2.L2Realiser;
 import dev.skein.agent.l2.ReconcileReport;
+import dev.skein.agent.l3.RouterRealiser;
+import dev.skein.agent.l3.RouterReport;
+import dev.skein.agent.metadata.HaproxyMetadataProxies;
 import dev.skein.agent.metadata.MetadataProxies;
 import dev.skein.bus.Bus;
 import dev.skein.bus.PlanCodec;
@@ -45,9 +48,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The firewall is realised after the L2 part: read back from the kernel after every fetch (start, resync, gap),
  * otherwise diffed against what was realised last. A port is reported ACTIVE only once both are in place, so a VM
- * never sends a packet through a port whose security groups and anti-spoofing are not yet enforced. The DHCP
- * servers of a network node come next, read back after a fetch in the same way; their dnsmasq processes outlive
- * the agent, so a restart never interrupts a lease.
+ * never sends a packet through a port whose security groups and anti-spoofing are not yet enforced.
+ *
+ * <p>A network node's DHCP servers and routers come next, each read back after every fetch like the firewall. The
+ * taps they create show up as link events, and the next reconcile plugs them into their bridges; their dnsmasq
+ * and haproxy processes outlive the agent, so a restart never interrupts a lease or a metadata request.
  */
 public final class HostAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
@@ -71,7 +76,9 @@ public final class HostAgent implements AutoCloseable {
     private final L2Realiser realiser;
     private final FirewallRealiser firewall;
     private final DhcpRealiser dhcp;
+    private final RouterRealiser routers;
     private final KernelEvents kernelEvents;
+    private final MetadataProxies metadata;
     private final PlanTracker tracker;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService heartbeats;
@@ -88,6 +95,8 @@ public final class HostAgent implements AutoCloseable {
     private List<String> lastFirewallProblems = List.of();
     private boolean dhcpReadBack = true;
     private List<String> lastDhcpProblems = List.of();
+    private boolean routerReadBack = true;
+    private List<String> lastRouterProblems = List.of();
     private long nextResyncNanos;
     private long retryAtNanos;
     private Map<String, String> reported = Map.of();
@@ -98,31 +107,34 @@ public final class HostAgent implements AutoCloseable {
     private int failures;
     private boolean heartbeatFailing;
 
-    /** An agent that hears of link changes from {@code ip monitor link} in its host (or namespace). */
+    /**
+     * An agent that hears of link changes from {@code ip monitor link} in its host (or namespace) and serves the
+     * metadata service through haproxy proxies and a unix socket of its own, which it opens on start and closes
+     * on close (the proxies themselves keep running for the next agent).
+     */
     public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner) {
-        this(settings, controller, bus, runner, new LinkMonitor(new Iproute2(settings.netns())));
+        this(settings, controller, bus, runner, new LinkMonitor(new Iproute2(settings.netns())),
+                new HaproxyMetadataProxies(settings, controller, runner));
     }
 
-    public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner, KernelEvents kernelEvents) {
-        this(settings, controller, bus, runner, kernelEvents, new MetadataNotServed());
-    }
-
-    /** metadataProxies serve 169.254.169.254 inside the namespaces of this host's DHCP servers. */
     public HostAgent(AgentSettings settings, ControllerClient controller, Bus bus, CommandRunner runner, KernelEvents kernelEvents,
-                     MetadataProxies metadataProxies) {
+                     MetadataProxies metadata) {
         this.settings = settings;
         this.controller = controller;
         this.bus = bus;
         this.realiser = new L2Realiser(runner, new Iproute2(settings.netns()));
         this.firewall = new FirewallRealiser(runner, new Nft(settings.netns()));
-        this.dhcp = new DhcpRealiser(runner, settings, metadataProxies);
+        this.dhcp = new DhcpRealiser(runner, settings, metadata);
+        this.routers = new RouterRealiser(runner, settings, metadata);
         this.kernelEvents = kernelEvents;
+        this.metadata = metadata;
         this.tracker = new PlanTracker(settings.host());
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("skein-heartbeat").unstarted(r));
         this.worker = Thread.ofPlatform().name("skein-agent-" + settings.host()).unstarted(this::run);
     }
 
     public HostAgent start() {
+        if (metadata instanceof HaproxyMetadataProxies proxies) proxies.start();
         subscription = bus.subscribe(settings.host(), new Bus.Listener() {
             @Override
             public void connected() { events.add(new FetchRequested("bus connected")); }
@@ -217,6 +229,7 @@ public final class HostAgent implements AutoCloseable {
             fullReport = true;
             firewallReadBack = true;
             dhcpReadBack = true;
+            routerReadBack = true;
         } catch (RuntimeException e) {
             retryLater("cannot fetch the plan (" + fetchReason + "): " + e.getMessage());
         }
@@ -238,7 +251,8 @@ public final class HostAgent implements AutoCloseable {
         boolean filtered = realiseFirewall(plan);
         if (!filtered) statuses.replaceAll((port, status) -> PortStatuses.ACTIVE.equals(status) ? PortStatuses.DOWN : status);
         boolean served = realiseDhcp(plan);
-        boolean succeeded = report.succeeded() && filtered && served;
+        boolean routed = realiseRouters(plan);
+        boolean succeeded = report.succeeded() && filtered && served && routed;
         long realised = succeeded ? plan.revision() : reportedRevision;
         if (!succeeded) retryLater("plan revision " + plan.revision() + " is not fully realised");
         Map<String, String> changed = new LinkedHashMap<>();
@@ -286,6 +300,21 @@ public final class HostAgent implements AutoCloseable {
         if (!problems.equals(lastDhcpProblems)) problems.forEach(p -> LOG.warn("plan revision {}: DHCP: {}", plan.revision(), p));
         lastDhcpProblems = problems;
         dhcpReadBack = !report.succeeded();
+        return report.succeeded();
+    }
+
+    /** Realises the plan's routers; true when the kernel holds them. */
+    private boolean realiseRouters(HostPlan plan) {
+        RouterReport report = routerReadBack ? routers.reconcile(plan.routers()) : routers.update(plan.routers());
+        if (report.changed()) {
+            LOG.info("plan revision {}: routers: {} change(s)", plan.revision(), report.changes().size());
+            for (String c : report.changes()) LOG.debug("  {}", c);
+        }
+        List<String> problems = new ArrayList<>(report.errors());
+        problems.addAll(report.notes());
+        if (!problems.equals(lastRouterProblems)) problems.forEach(p -> LOG.warn("plan revision {}: {}", plan.revision(), p));
+        lastRouterProblems = problems;
+        routerReadBack = !report.succeeded();
         return report.succeeded();
     }
 
@@ -380,6 +409,7 @@ public final class HostAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (metadata instanceof HaproxyMetadataProxies proxies) proxies.close();
         LOG.info("agent for host {} stopped", settings.host());
     }
 }

@@ -1,5 +1,6 @@
 package dev.skein.agent.host;
 
+import dev.skein.agent.metadata.UnservedMetadata;
 import dev.skein.bus.Bus;
 import dev.skein.bus.InProcessBus;
 import dev.skein.bus.PlanCodec;
@@ -127,7 +128,7 @@ class HostAgentTest {
         events = new ManualEvents();
         bus = new InProcessBus();
         agent = new HostAgent(new AgentSettings("h1", "198.51.100.1", Map.of(), null, Duration.ofMillis(50),
-                Duration.ofHours(1), Duration.ofMillis(5)), controller, bus, kernel, events).start();
+                Duration.ofHours(1), Duration.ofMillis(5)), controller, bus, kernel, events, new UnservedMetadata()).start();
         await("first plan realised and reported", () -> controller.realised() == 1);
     }
 

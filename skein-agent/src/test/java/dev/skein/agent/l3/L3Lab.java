@@ -1,0 +1,140 @@
+package dev.skein.agent.l3;
+
+import dev.skein.agent.Lab;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The test lab with what the router tests need on top: TCP servers that say which address a connection came
+ * from, and long-running pings. Closing stops those processes (by handle), then deletes the namespaces.
+ */
+final class L3Lab extends Lab {
+    static final String PYTHON = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
+
+    private final List<Process> processes = new ArrayList<>();
+
+    /** Why the router data-plane tests cannot run here, or null if they can. */
+    static String missing() {
+        try {
+            if (!SHELL.run(List.of("id", "-u"), "").stdout().strip().equals("0")) return "root";
+            for (List<String> probe : List.of(List.of("ip", "-V"), List.of("nft", "--version"), List.of("ping", "-V"),
+                    List.of(PYTHON, "--version"), List.of("arping", "-V"))) {
+                if (!SHELL.run(probe, "").ok()) return probe.get(0);
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** A TCP server in serverNs on port that takes connections until stopped and prints each client's address. */
+    Server server(String serverNs, int port) {
+        Process p = start(List.of("ip", "netns", "exec", serverNs, PYTHON, "-u", "-c", """
+                import socket, sys
+                s = socket.socket(socket.AF_INET); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(16)
+                print("ready", flush=True)
+                while True:
+                    c, peer = s.accept(); print(peer[0], flush=True); c.close()
+                """, String.valueOf(port)));
+        Server server = new Server(p);
+        if (!"ready".equals(server.next())) throw new IllegalStateException("server in " + serverNs + " did not start");
+        return server;
+    }
+
+    static final class Server {
+        private final Process process;
+        private final BufferedReader out;
+
+        Server(Process process) {
+            this.process = process;
+            this.out = process.inputReader();
+        }
+
+        /** The next line the server printed: "ready" once, then the address of each client it accepted. */
+        String next() {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void stop() {
+            process.destroyForcibly();
+        }
+    }
+
+    /** True when a TCP connection from fromNs to address:port is accepted within two seconds. */
+    boolean connects(String fromNs, String address, int port) {
+        return SHELL.run(List.of("ip", "netns", "exec", fromNs, "timeout", "3", PYTHON, "-c",
+                "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2).close()",
+                address, String.valueOf(port)), "").ok();
+    }
+
+    /**
+     * Which address a server in serverNs sees when fromNs connects to address:port, or null if the connection
+     * fails.
+     */
+    String sourceSeen(String fromNs, String serverNs, String address, int port) {
+        Server server = server(serverNs, port);
+        try {
+            if (!connects(fromNs, address, port)) return null;
+            return server.next();
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** A ping that runs in the background: count echoes every interval_ms milliseconds. */
+    Process pinging(String fromNs, String address, int count, int intervalMs) {
+        return start(List.of("ip", "netns", "exec", fromNs, "ping", "-n", "-q", "-c", String.valueOf(count),
+                "-i", String.format(Locale.ROOT, "%.3f", intervalMs / 1000.0), "-W", "1", address));
+    }
+
+    /** Waits for a background ping and returns its summary ("... packets transmitted, ... received, 0% packet loss ..."). */
+    static String summary(Process ping) {
+        try {
+            String text = new String(ping.getInputStream().readAllBytes());
+            ping.waitFor(30, TimeUnit.SECONDS);
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Process start(List<String> argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            try {
+                p.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+        super.close();
+    }
+}
