@@ -40,21 +40,17 @@ final class IsoImage implements AutoCloseable {
 
     /** The file at path (e.g. openstack/latest/meta_data.json), or null if the image has none there. */
     byte[] file(String path) {
-        try {
-            if (mountPoint != null) {
-                Path f = mountPoint.resolve(path);
-                return Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
-            }
+        if (mountPoint == null) {
             if (!listing().contains("/" + path)) return null;
-            Process p = new ProcessBuilder("isoinfo", "-R", "-i", image.toString(), "-x", "/" + path).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0) throw new IllegalStateException("isoinfo -x " + path + " failed");
-            return out;
+            Ran extracted = exec(List.of("isoinfo", "-R", "-i", image.toString(), "-x", "/" + path));
+            if (extracted.exit() != 0) throw new IllegalStateException("isoinfo -x " + path + " failed");
+            return extracted.out();
+        }
+        Path f = mountPoint.resolve(path);
+        try {
+            return Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -91,24 +87,18 @@ final class IsoImage implements AutoCloseable {
         }
     }
 
-    private static int run(List<String> argv) {
-        try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
+    private static int run(List<String> argv) { return exec(argv).exit(); }
 
-    private static String output(List<String> argv) {
+    private static String output(List<String> argv) { return new String(exec(argv).out()); }
+
+    private record Ran(int exit, byte[] out) {}
+
+    /** Runs argv to its end, keeping its standard output; its error output is of no use to the test. */
+    private static Ran exec(List<String> argv) {
         try {
             Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
-            return out;
+            byte[] out = p.getInputStream().readAllBytes();
+            return new Ran(p.waitFor(), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
