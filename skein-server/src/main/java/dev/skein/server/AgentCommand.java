@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -63,8 +64,8 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--local-ip", paramLabel = "IP", description = "This host's underlay address, the local end of its VXLAN tunnels.")
     String localIp;
 
-    @Option(names = "--server", paramLabel = "URL", description = "The controller, e.g. http://controller:9696.")
-    String server;
+    @Mixin
+    ControllerLogin login;
 
     @Option(names = "--amqp-url", paramLabel = "URL", description = "RabbitMQ, e.g. amqp://user:password@controller:5672 (a path names the vhost: /%%2F is the default one). "
             + "Without it changes reach the agent only at its periodic resyncs.")
@@ -75,18 +76,6 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--bridge-mapping", paramLabel = "PHYSNET:IFACE", description = "Interface that carries flat networks of a physical network; repeatable.")
     List<String> bridgeMappings;
-
-    @Option(names = "--user", paramLabel = "NAME", description = "User to authenticate as (default: admin).")
-    String user;
-
-    @Option(names = "--password", paramLabel = "PASSWORD", description = "That user's password (or SKEIN_AGENT_PASSWORD).")
-    String password;
-
-    @Option(names = "--project", paramLabel = "NAME", description = "Project to scope the token to (default: admin).")
-    String project;
-
-    @Option(names = "--token", paramLabel = "TOKEN", description = "A token to use instead of a password (or SKEIN_AGENT_TOKEN).")
-    String token;
 
     @Option(names = "--heartbeat-interval", paramLabel = "SECONDS", description = "Seconds between heartbeats (default: 10).")
     Long heartbeatInterval;
@@ -126,7 +115,7 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         File f = load(config);
         String hostName = first(host, f.host, machineHostName());
-        String url = first(server, f.server, null);
+        String url = first(login.server, f.server, null);
         if (url == null) throw new CommandLine.ParameterException(new CommandLine(this), "--server URL is required");
         Map<String, String> mappings = new LinkedHashMap<>(f.bridgeMappings);
         if (bridgeMappings != null) {
@@ -172,13 +161,8 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     private HttpControllerClient.Credentials credentials(File f) {
-        String t = first(token, f.token, System.getenv("SKEIN_AGENT_TOKEN"));
-        if (t != null && !t.isEmpty()) return HttpControllerClient.Credentials.token(t);
-        String p = first(password, f.password, System.getenv("SKEIN_AGENT_PASSWORD"));
-        if (p == null || p.isEmpty()) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "give --token or --password (or SKEIN_AGENT_TOKEN / SKEIN_AGENT_PASSWORD)");
-        }
-        return HttpControllerClient.Credentials.password(first(user, f.user, "admin"), p, first(project, f.project, "admin"));
+        return login.credentials(new ControllerLogin.Fallbacks(first(f.token, System.getenv("SKEIN_AGENT_TOKEN")),
+                first(f.password, System.getenv("SKEIN_AGENT_PASSWORD")), f.user, f.project), "SKEIN_AGENT_TOKEN / SKEIN_AGENT_PASSWORD");
     }
 
     private static File load(Path file) throws IOException {

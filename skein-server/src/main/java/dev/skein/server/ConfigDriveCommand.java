@@ -1,8 +1,8 @@
 package dev.skein.server;
 
 import dev.skein.agent.host.HttpControllerClient;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,20 +32,8 @@ final class ConfigDriveCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Where to write the image (mode 0600: it holds user data and keys).")
     Path output;
 
-    @Option(names = "--server", paramLabel = "URL", description = "The controller, e.g. http://controller:9696 (default: from OS_AUTH_URL).")
-    String server;
-
-    @Option(names = "--token", paramLabel = "TOKEN", description = "A token (or OS_TOKEN).")
-    String token;
-
-    @Option(names = "--user", paramLabel = "NAME", description = "User to authenticate as (or OS_USERNAME; default admin).")
-    String user;
-
-    @Option(names = "--password", paramLabel = "PASSWORD", description = "That user's password (or OS_PASSWORD).")
-    String password;
-
-    @Option(names = "--project", paramLabel = "NAME", description = "Project to scope the token to (or OS_PROJECT_NAME; default admin).")
-    String project;
+    @Mixin
+    ControllerLogin login;
 
     private final Map<String, String> env;
 
@@ -74,29 +62,16 @@ final class ConfigDriveCommand implements Callable<Integer> {
     }
 
     private String server() {
-        if (server != null) return server;
+        if (login.server != null) return login.server;
         String auth = env.get("OS_AUTH_URL");
-        if (auth == null || auth.isBlank()) throw usage("give --server URL (or OS_AUTH_URL)");
+        if (auth == null || auth.isBlank()) throw login.usage("give --server URL (or OS_AUTH_URL)");
         URI u = URI.create(auth.strip());
-        if (u.getScheme() == null || u.getRawAuthority() == null) throw usage("OS_AUTH_URL '" + auth + "' is not a URL");
+        if (u.getScheme() == null || u.getRawAuthority() == null) throw login.usage("OS_AUTH_URL '" + auth + "' is not a URL");
         return u.getScheme() + "://" + u.getRawAuthority();
     }
 
     private HttpControllerClient.Credentials credentials() {
-        String t = token != null ? token : env.get("OS_TOKEN");
-        if (t != null && !t.isEmpty()) return HttpControllerClient.Credentials.token(t);
-        String p = password != null ? password : env.get("OS_PASSWORD");
-        if (p == null || p.isEmpty()) throw usage("give --token or --password (or OS_TOKEN / OS_PASSWORD)");
-        return HttpControllerClient.Credentials.password(first(user, env.get("OS_USERNAME"), "admin"), p,
-                first(project, env.get("OS_PROJECT_NAME"), "admin"));
-    }
-
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(new CommandLine(this), message);
-    }
-
-    private static String first(String... candidates) {
-        for (String c : candidates) if (c != null && !c.isEmpty()) return c;
-        return null;
+        return login.credentials(new ControllerLogin.Fallbacks(env.get("OS_TOKEN"), env.get("OS_PASSWORD"), env.get("OS_USERNAME"),
+                env.get("OS_PROJECT_NAME")), "OS_TOKEN / OS_PASSWORD");
     }
 }
