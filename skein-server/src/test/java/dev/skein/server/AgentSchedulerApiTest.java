@@ -1,7 +1,5 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,28 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Neutron's dhcp_agent_scheduler and l3_agent_scheduler extensions: the views from agents to networks and routers
  * and back, placing and removing by hand (which binds and unbinds the ports), and their refusals.
  */
-class AgentSchedulerApiTest {
-    TestClock clock;
-    TestCloud cloud;
-    Caller admin;
-    Caller alice;
-    FakeAgents agents;
-
-    @BeforeEach
-    void start() {
-        clock = new TestClock();
-        SkeinConfig cfg = Caller.tenants();
-        // The test runs the failover check itself, when it has moved the clock.
-        cfg.agents.failoverCheckInterval = 3600;
-        cloud = new TestCloud(cfg, clock);
-        admin = Caller.admin(cloud);
-        alice = Caller.user(cloud, "alice", "alpha");
-        agents = new FakeAgents(cloud, admin.token());
-    }
-
-    @AfterEach
-    void stop() { cloud.close(); }
-
+class AgentSchedulerApiTest extends SchedulingCloud {
     List<Object> ids(List<Map<String, Object>> items) { return items.stream().map(i -> i.get("id")).toList(); }
 
     List<Map<String, Object>> view(String path, String collection) { return expect(200, admin.get(path)).list(collection); }

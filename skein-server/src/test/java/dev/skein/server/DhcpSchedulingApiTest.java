@@ -1,7 +1,5 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,31 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its subnets, gone with the network, free of quota, one per network under concurrent writes, placed only on live
  * network nodes and moved off dead ones. Agents are registered over HTTP as the agent does; time is a test clock.
  */
-class DhcpSchedulingApiTest {
+class DhcpSchedulingApiTest extends SchedulingCloud {
     static final String DHCP = "network:dhcp";
 
-    TestClock clock;
-    TestCloud cloud;
-    Caller admin;
-    Caller alice;
-    FakeAgents agents;
-
-    @BeforeEach
-    void start() {
-        clock = new TestClock();
-        SkeinConfig cfg = Caller.tenants();
+    @Override
+    void configure(SkeinConfig cfg) {
         // A finite quota would serialise subnet creates of a project on its own and hide a missing network lock.
         cfg.quotas.subnet = -1;
-        // The test runs the failover check itself, when it has moved the clock.
-        cfg.agents.failoverCheckInterval = 3600;
-        cloud = new TestCloud(cfg, clock);
-        admin = Caller.admin(cloud);
-        alice = Caller.user(cloud, "alice", "alpha");
-        agents = new FakeAgents(cloud, admin.token());
     }
-
-    @AfterEach
-    void stop() { cloud.close(); }
 
     List<Map<String, Object>> dhcpPorts(Object networkId) {
         return admin.list("ports", "device_owner=" + DHCP + "&network_id=" + networkId);

@@ -1,7 +1,5 @@
 package dev.skein.server;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,28 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bound to the same host, later ports follow, routers wait while no node can take them, count in a node's load
  * and move off dead nodes whole.
  */
-class RouterSchedulingApiTest {
-    TestClock clock;
-    TestCloud cloud;
-    Caller admin;
-    Caller alice;
-    FakeAgents agents;
-
-    @BeforeEach
-    void start() {
-        clock = new TestClock();
-        SkeinConfig cfg = Caller.tenants();
-        // The test runs the failover check itself, when it has moved the clock.
-        cfg.agents.failoverCheckInterval = 3600;
-        cloud = new TestCloud(cfg, clock);
-        admin = Caller.admin(cloud);
-        alice = Caller.user(cloud, "alice", "alpha");
-        agents = new FakeAgents(cloud, admin.token());
-    }
-
-    @AfterEach
-    void stop() { cloud.close(); }
-
+class RouterSchedulingApiTest extends SchedulingCloud {
     /** The hosts the router's gateway and interface ports are bound to ("" for an unbound one). */
     Set<Object> hostsOf(Object routerId) {
         return admin.list("ports", "device_id=" + routerId).stream()
