@@ -43,14 +43,7 @@ public final class AgentSchedulerApi {
             list(ctx, "networks", Views.network(Samples.NETWORK, List.of(), rc).keySet(),
                     hosted.stream().map(n -> Views.network(n, subnets.getOrDefault(n.id(), List.of()), rc)).toList());
         });
-        app.post("/v2.0/agents/{id}/dhcp-networks", ctx -> {
-            scheduler.addDhcpNetwork(NeutronApi.context(ctx), ctx.pathParam("id"), Json.object(ctx.body()));
-            ctx.status(201).contentType("application/json").result("null");
-        });
-        app.delete("/v2.0/agents/{id}/dhcp-networks/{network_id}", ctx -> {
-            scheduler.removeDhcpNetwork(NeutronApi.context(ctx), ctx.pathParam("id"), ctx.pathParam("network_id"));
-            ctx.status(204);
-        });
+        placedByHand(app, "dhcp-networks", "network_id", scheduler::addDhcpNetwork, scheduler::removeDhcpNetwork);
         app.get("/v2.0/networks/{id}/dhcp-agents", ctx -> list(ctx, "agents", AGENT_ATTRIBUTES,
                 scheduler.dhcpAgents(NeutronApi.context(ctx), ctx.pathParam("id")).stream().map(AgentsApi::view).toList()));
 
@@ -59,16 +52,29 @@ public final class AgentSchedulerApi {
             list(ctx, "routers", Views.router(Samples.ROUTER, rc).keySet(),
                     scheduler.l3Routers(rc, ctx.pathParam("id")).stream().map(r -> Views.router(r, rc)).toList());
         });
-        app.post("/v2.0/agents/{id}/l3-routers", ctx -> {
-            scheduler.addL3Router(NeutronApi.context(ctx), ctx.pathParam("id"), Json.object(ctx.body()));
-            ctx.status(201).contentType("application/json").result("null");
-        });
-        app.delete("/v2.0/agents/{id}/l3-routers/{router_id}", ctx -> {
-            scheduler.removeL3Router(NeutronApi.context(ctx), ctx.pathParam("id"), ctx.pathParam("router_id"));
-            ctx.status(204);
-        });
+        placedByHand(app, "l3-routers", "router_id", scheduler::addL3Router, scheduler::removeL3Router);
         app.get("/v2.0/routers/{id}/l3-agents", ctx -> list(ctx, "agents", L3_AGENT_ATTRIBUTES,
                 scheduler.l3Agents(NeutronApi.context(ctx), ctx.pathParam("id")).stream().map(AgentSchedulerApi::l3Agent).toList()));
+    }
+
+    private interface Add {
+        void to(RequestContext rc, String agentId, Map<String, Object> body);
+    }
+
+    private interface Remove {
+        void from(RequestContext rc, String agentId, String id);
+    }
+
+    /** POST /v2.0/agents/{id}/KIND with the item's id in the body, and DELETE /v2.0/agents/{id}/KIND/{ITEM_ID}. */
+    private static void placedByHand(Javalin app, String kind, String itemId, Add add, Remove remove) {
+        app.post("/v2.0/agents/{id}/" + kind, ctx -> {
+            add.to(NeutronApi.context(ctx), ctx.pathParam("id"), Json.object(ctx.body()));
+            ctx.status(201).contentType("application/json").result("null");
+        });
+        app.delete("/v2.0/agents/{id}/" + kind + "/{" + itemId + "}", ctx -> {
+            remove.from(NeutronApi.context(ctx), ctx.pathParam("id"), ctx.pathParam(itemId));
+            ctx.status(204);
+        });
     }
 
     /** Skein runs each router once, so there is no HA state to show. */
