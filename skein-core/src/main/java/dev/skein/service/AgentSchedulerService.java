@@ -64,12 +64,8 @@ public final class AgentSchedulerService {
         String networkId = requiredId(body, "network_id");
         store.write(tx -> {
             Network net = tx.networks().lock(networkId).orElseThrow(() -> NeutronException.networkNotFound(networkId));
-            Agent agent = agent(tx, agentId);
             NetworkNodes.Census c = nodes.census(tx);
-            String unfit = unfit(c, agent);
-            if (unfit != null) {
-                throw NeutronException.notFound("InvalidDHCPAgent", "Agent " + agentId + " cannot run DHCP servers: " + unfit + ".");
-            }
+            Agent agent = fitAgent(tx, c, agentId, "InvalidDHCPAgent", "DHCP servers");
             Set<String> serving = nodes.servingHosts(c);
             for (Port p : dhcp.dhcpPorts(tx, networkId)) {
                 if (p.hostId().equals(agent.host()) || serving.contains(p.hostId())) {
@@ -130,12 +126,8 @@ public final class AgentSchedulerService {
         String routerId = requiredId(body, "router_id");
         store.write(tx -> {
             tx.routers().lock(routerId).orElseThrow(() -> L3Errors.routerNotFound(routerId));
-            Agent agent = agent(tx, agentId);
             NetworkNodes.Census c = nodes.census(tx);
-            String unfit = unfit(c, agent);
-            if (unfit != null) {
-                throw NeutronException.notFound("InvalidL3Agent", "Agent " + agentId + " cannot run routers: " + unfit + ".");
-            }
+            Agent agent = fitAgent(tx, c, agentId, "InvalidL3Agent", "routers");
             List<Port> ports = tx.placements().routerPorts(routerId);
             if (ports.isEmpty()) {
                 throw NeutronException.conflict("RouterSchedulingFailed", "Failed scheduling router " + routerId
@@ -165,6 +157,14 @@ public final class AgentSchedulerService {
             routers.bindAll(tx, ports, "");
             return null;
         });
+    }
+
+    /** The agent, if it may be given a DHCP server or router (what) now; else Neutron's 404 of errorType, saying why not. */
+    private Agent fitAgent(Tx tx, NetworkNodes.Census c, String agentId, String errorType, String what) {
+        Agent agent = agent(tx, agentId);
+        String unfit = unfit(c, agent);
+        if (unfit != null) throw NeutronException.notFound(errorType, "Agent " + agentId + " cannot run " + what + ": " + unfit + ".");
+        return agent;
     }
 
     /** Why the agent may not be given a DHCP server or router now, or null if it may. */
