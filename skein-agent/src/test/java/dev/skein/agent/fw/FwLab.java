@@ -3,37 +3,17 @@ package dev.skein.agent.fw;
 import dev.skein.agent.CommandRunner;
 import dev.skein.agent.Lab;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A hypervisor as a network namespace with one bridge, VMs as namespaces plugged into it through veths whose
- * host end carries the port's tap name, and the listeners and crafted frames the firewall tests need. Closing
- * stops the processes it started (by handle), then deletes the namespaces as {@link Lab} does.
+ * host end carries the port's tap name, and the listeners and crafted frames the firewall tests need; closing
+ * stops those processes and deletes the namespaces as {@link Lab} does.
  */
 final class FwLab extends Lab {
-    static final String PYTHON = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
-
-    private final List<Process> processes = new ArrayList<>();
-
-    /** Why the data-plane tests cannot run here, or null if they can. */
-    static String missing() {
-        try {
-            if (!SHELL.run(List.of("id", "-u"), "").stdout().strip().equals("0")) return "root";
-            for (List<String> probe : List.of(List.of("ip", "-V"), List.of("nft", "--version"), List.of("ping", "-V"),
-                    List.of(PYTHON, "--version"))) {
-                if (!SHELL.run(probe, "").ok()) return probe.get(0);
-            }
-            return null;
-        } catch (RuntimeException e) {
-            return e.getMessage();
-        }
-    }
-
     void bridge(String hostNs, String bridge) {
         run("ip", "-n", hostNs, "link", "add", bridge, "type", "bridge");
         run("ip", "-n", hostNs, "link", "set", bridge, "up");
@@ -55,11 +35,7 @@ final class FwLab extends Lab {
     }
 
     /** True when a TCP connection to address:port from inside fromNs completes within a second. */
-    boolean connects(String fromNs, String address, int port) {
-        return SHELL.run(List.of("ip", "netns", "exec", fromNs, "timeout", "1", PYTHON, "-c",
-                "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1).close()",
-                address, String.valueOf(port)), "").ok();
-    }
+    boolean connects(String fromNs, String address, int port) { return connects(fromNs, address, port, 1); }
 
     /** A TCP listener inside ns that accepts and closes every connection on each port; stopped by close(). */
     void listen(String ns, int... ports) {
@@ -142,36 +118,11 @@ final class FwLab extends Lab {
         }
     }
 
-    Process start(List<String> argv) {
-        try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            processes.add(p);
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     String nft(String ns, String stdin, String... args) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nft"));
         argv.addAll(List.of(args));
         CommandRunner.Result r = SHELL.run(argv, stdin);
         if (!r.ok()) throw new IllegalStateException("nft " + String.join(" ", args) + " failed: " + r.stderr().strip());
         return r.stdout();
-    }
-
-    @Override
-    public void close() {
-        for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            try {
-                p.waitFor(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        processes.clear();
-        super.close();
     }
 }

@@ -3,36 +3,19 @@ package dev.skein.agent.l3;
 import dev.skein.agent.Lab;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The test lab with what the router tests need on top: TCP servers that say which address a connection came
- * from, and long-running pings. Closing stops those processes (by handle), then deletes the namespaces.
+ * from, and long-running pings, both stopped when the lab closes.
  */
 final class L3Lab extends Lab {
-    static final String PYTHON = new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
-
-    private final List<Process> processes = new ArrayList<>();
-
-    /** Why the router data-plane tests cannot run here, or null if they can. */
-    static String missing() {
-        try {
-            if (!SHELL.run(List.of("id", "-u"), "").stdout().strip().equals("0")) return "root";
-            for (List<String> probe : List.of(List.of("ip", "-V"), List.of("nft", "--version"), List.of("ping", "-V"),
-                    List.of(PYTHON, "--version"), List.of("arping", "-V"))) {
-                if (!SHELL.run(probe, "").ok()) return probe.get(0);
-            }
-            return null;
-        } catch (RuntimeException e) {
-            return e.getMessage();
-        }
-    }
+    /** Why the router data-plane tests cannot run here, or null if they can: what every lab needs, and arping. */
+    static String missing() { return missing(List.of("arping", "-V")); }
 
     /** A TCP server in serverNs on port that takes connections until stopped and prints each client's address. */
     Server server(String serverNs, int port) {
@@ -73,11 +56,7 @@ final class L3Lab extends Lab {
     }
 
     /** True when a TCP connection from fromNs to address:port is accepted within two seconds. */
-    boolean connects(String fromNs, String address, int port) {
-        return SHELL.run(List.of("ip", "netns", "exec", fromNs, "timeout", "3", PYTHON, "-c",
-                "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2).close()",
-                address, String.valueOf(port)), "").ok();
-    }
+    boolean connects(String fromNs, String address, int port) { return connects(fromNs, address, port, 2); }
 
     /**
      * Which address a server in serverNs sees when fromNs connects to address:port, or null if the connection
@@ -111,30 +90,5 @@ final class L3Lab extends Lab {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    Process start(List<String> argv) {
-        try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            processes.add(p);
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public void close() {
-        for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            try {
-                p.waitFor(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        processes.clear();
-        super.close();
     }
 }
