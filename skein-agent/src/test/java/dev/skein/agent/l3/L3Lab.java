@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 /**
  * The test lab with what the router tests need on top: TCP servers that say which address a connection came
  * from, and long-running pings, both stopped when the lab closes.
@@ -16,6 +18,24 @@ import java.util.concurrent.TimeUnit;
 final class L3Lab extends Lab {
     /** Why the router data-plane tests cannot run here, or null if they can: what every lab needs, and arping. */
     static String missing() { return missing(List.of("arping", "-V")); }
+
+    /** A lab for the router data-plane tests, which fail where they cannot run: CI runs them as root. */
+    static L3Lab open() {
+        assertNull(missing(), "router data-plane tests need root, iproute2, nftables, ping, python3 and arping (CI runs them as root)");
+        return new L3Lab();
+    }
+
+    /** The namespaces of a network node (host) and of the outside world its ext0 is cabled to (external). */
+    record NetworkNode(String host, String external) {}
+
+    /** A network node with its underlay address on lo, whose ext0 leads to an outside namespace at externalCidr. */
+    NetworkNode networkNode(String externalCidr) {
+        String node = netns("node");
+        String ext = netns("ext");
+        cable(node, null, ext, externalCidr, "ext0");
+        run("ip", "-n", node, "addr", "add", "198.51.100.1/32", "dev", "lo");
+        return new NetworkNode(node, ext);
+    }
 
     /** A TCP server in serverNs on port that takes connections until stopped and prints each client's address. */
     Server server(String serverNs, int port) {

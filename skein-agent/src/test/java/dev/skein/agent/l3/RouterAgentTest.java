@@ -33,8 +33,8 @@ import static dev.skein.agent.l3.RouterDataplaneTest.GW_A;
 import static dev.skein.agent.l3.RouterDataplaneTest.IF_A;
 import static dev.skein.agent.l3.RouterDataplaneTest.NET_A;
 import static dev.skein.agent.l3.RouterDataplaneTest.VM1;
+import static dev.skein.agent.l3.RouterFixtures.HOST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -44,8 +44,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * agent takes over without losing a packet. Needs root.
  */
 class RouterAgentTest {
-    static final String HOST = "network-node";
-
     @TempDir
     Path state;
     L3Lab lab;
@@ -83,12 +81,10 @@ class RouterAgentTest {
 
     @BeforeEach
     void networkNode() {
-        assertNull(L3Lab.missing(), "router data-plane tests need root, iproute2, nftables, ping, python3 and arping (CI runs them as root)");
-        lab = new L3Lab();
-        node = lab.netns("node");
-        ext = lab.netns("ext");
-        lab.cable(node, null, ext, EXTERNAL + "/24", "ext0");
-        lab.run("ip", "-n", node, "addr", "add", "198.51.100.1/32", "dev", "lo");
+        lab = L3Lab.open();
+        L3Lab.NetworkNode n = lab.networkNode(EXTERNAL + "/24");
+        node = n.host();
+        ext = n.external();
         vm1 = lab.vm("vm1", node, DeviceNames.tap(VM1), RouterDataplaneTest.mac(VM1), "10.0.0.10/24");
         lab.run("ip", "-n", vm1, "route", "add", "default", "via", "10.0.0.1");
         bus = new InProcessBus();
@@ -102,8 +98,7 @@ class RouterAgentTest {
     }
 
     HostAgent startAgent() {
-        AgentSettings settings = new AgentSettings(HOST, "198.51.100.1", Map.of("external", "ext0"), node, Duration.ofSeconds(10),
-                Duration.ofSeconds(45), Duration.ofMillis(30), null, state);
+        AgentSettings settings = RouterFixtures.settings(node, Map.of("external", "ext0"), state);
         return new HostAgent(settings, controller, bus, new ProcessRunner(), new LinkMonitor(new Iproute2(settings.netns())), new UnservedMetadata()).start();
     }
 

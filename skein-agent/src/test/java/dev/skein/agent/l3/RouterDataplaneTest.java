@@ -6,7 +6,6 @@ import dev.skein.agent.Lab;
 import dev.skein.agent.host.AgentSettings;
 import dev.skein.agent.l2.L2Realiser;
 import dev.skein.agent.l2.ReconcileReport;
-import dev.skein.agent.metadata.MetadataProxies;
 import dev.skein.plan.DeviceNames;
 import dev.skein.plan.L2Plan;
 import dev.skein.plan.Uplink;
@@ -55,27 +54,16 @@ class RouterDataplaneTest {
     L3Lab lab;
     String node, ext;
     final Map<String, String> vms = new HashMap<>();
-    final List<String> metadataCalls = new CopyOnWriteArrayList<>();
-    final MetadataProxies metadata = new MetadataProxies() {
-        @Override
-        public void ensure(String namespace, String address, int port, Origin origin) {
-            metadataCalls.add("ensure " + namespace + " " + address + ":" + port + " " + origin.routerId());
-        }
-
-        @Override
-        public void remove(String namespace) { metadataCalls.add("remove " + namespace); }
-    };
+    final RouterFixtures.RecordingMetadata metadata = new RouterFixtures.RecordingMetadata();
     final List<List<String>> writes = new CopyOnWriteArrayList<>();
     L2Plan l2;
 
     @BeforeEach
     void networkNode() {
-        assertNull(L3Lab.missing(), "router data-plane tests need root, iproute2, nftables, ping, python3 and arping (CI runs them as root)");
-        lab = new L3Lab();
-        node = lab.netns("node");
-        ext = lab.netns("ext");
-        lab.cable(node, null, ext, EXTERNAL + "/24", "ext0");
-        lab.run("ip", "-n", node, "addr", "add", "198.51.100.1/32", "dev", "lo");
+        lab = L3Lab.open();
+        L3Lab.NetworkNode n = lab.networkNode(EXTERNAL + "/24");
+        node = n.host();
+        ext = n.external();
         vm(VM1, "vm1", "10.0.0.10/24", "2001:db8:a::10/64");
         vm(VM2, "vm2", "10.0.0.11/24");
         vm(VM3, "vm3", "10.0.0.10/24");
@@ -142,10 +130,7 @@ class RouterDataplaneTest {
         return argv.contains("-j") || argv.contains("sysctl") && !argv.contains("-w");
     }
 
-    AgentSettings settings() {
-        return new AgentSettings("network-node", "198.51.100.1", Map.of("external", "ext0"), node, Duration.ofSeconds(10),
-                Duration.ofSeconds(45), Duration.ofMillis(30), null, state);
-    }
+    AgentSettings settings() { return RouterFixtures.settings(node, Map.of("external", "ext0"), state); }
 
     /** Routers, then L2 (which plugs the taps the routers made), as two agent reconciles would. */
     RouterReport realise(RouterRealiser routers, RouterPlan plan, boolean readBack) {
@@ -226,8 +211,8 @@ class RouterDataplaneTest {
     void metadataRequestsAreRedirectedToTheRoutersProxyPort() {
         realise(realiser(), base(), true);
         String ns = routerNs(ROUTER_A);
-        assertTrue(metadataCalls.contains("ensure " + ns + " 0.0.0.0:9697 " + ROUTER_A), metadataCalls.toString());
-        assertTrue(metadataCalls.contains("remove " + routerNs(ROUTER_B)), "router B asks for no metadata: " + metadataCalls);
+        assertTrue(metadata.calls.contains("ensure " + ns + " 0.0.0.0:9697 " + ROUTER_A), metadata.calls.toString());
+        assertTrue(metadata.calls.contains("remove " + routerNs(ROUTER_B)), "router B asks for no metadata: " + metadata.calls);
         assertTrue(lab.run("ip", "netns", "exec", ns, "nft", "list", "table", "ip", "skein_router")
                 .contains("iifname \"qr-*\" ip daddr 169.254.169.254 tcp dport 80 redirect to :9697"));
         L3Lab.Server proxy = lab.server(ns, RouterNat.METADATA_PORT);
@@ -298,7 +283,7 @@ class RouterDataplaneTest {
         assertEquals(List.of("router " + ROUTER_B + ": namespace " + routerNs(ROUTER_B) + " deleted"), report.changes());
         assertFalse(lab.run("ip", "netns", "list").contains(routerNs(ROUTER_B)));
         assertFalse(lab.run("ip", "-n", node, "-br", "link", "show").contains(DeviceNames.tap(GW_B)), "router B's taps went with it");
-        assertTrue(metadataCalls.contains("remove " + routerNs(ROUTER_B)));
+        assertTrue(metadata.calls.contains("remove " + routerNs(ROUTER_B)));
         assertTrue(lab.reaches(ext, FIP), "router A is untouched");
         List<String> left = new ArrayList<>(List.of(state.resolve("routers").toFile().list()));
         assertEquals(List.of(ROUTER_A), left);

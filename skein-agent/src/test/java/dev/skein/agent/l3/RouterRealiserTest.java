@@ -2,8 +2,6 @@ package dev.skein.agent.l3;
 
 import dev.skein.agent.CommandRunner;
 import dev.skein.agent.fw.NftState;
-import dev.skein.agent.host.AgentSettings;
-import dev.skein.agent.metadata.MetadataProxies;
 import dev.skein.plan.DeviceNames;
 import dev.skein.plan.l3.RouterPlan;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,21 +55,10 @@ class RouterRealiserTest {
 
     @TempDir
     Path state;
-    final List<String> metadataCalls = new ArrayList<>();
-    final MetadataProxies metadata = new MetadataProxies() {
-        @Override
-        public void ensure(String namespace, String address, int port, Origin origin) {
-            metadataCalls.add("ensure " + namespace + " " + address + ":" + port + " " + origin.routerId());
-        }
-
-        @Override
-        public void remove(String namespace) { metadataCalls.add("remove " + namespace); }
-    };
+    final RouterFixtures.RecordingMetadata metadata = new RouterFixtures.RecordingMetadata();
 
     RouterRealiser realiser(Kernel kernel) {
-        AgentSettings settings = new AgentSettings("network-node", "198.51.100.1", Map.of(), HOST, Duration.ofSeconds(10),
-                Duration.ofSeconds(45), Duration.ofMillis(30), null, state);
-        return new RouterRealiser(kernel, settings, metadata, Runnable::run);
+        return new RouterRealiser(kernel, RouterFixtures.settings(HOST, Map.of(), state), metadata, Runnable::run);
     }
 
     static String resource(String file) {
@@ -216,7 +202,7 @@ class RouterRealiserTest {
                         + "route replace 0.0.0.0/0 proto static via 203.0.113.100\n"
                         + "route replace 10.20.0.0/24 proto static via 10.0.0.30\n",
                 "ip netns exec " + NS + " sh -c " + announceScript() + " sh " + QG + " 203.0.113.1 203.0.113.50"), kernel.writes);
-        assertEquals(List.of("ensure " + NS + " 0.0.0.0:9697 " + ROUTER), metadataCalls);
+        assertEquals(List.of("ensure " + NS + " 0.0.0.0:9697 " + ROUTER), metadata.calls);
         assertEquals(NS + "\n", Files.readString(state.resolve("routers").resolve(ROUTER)), "the namespace is marked as this agent's");
     }
 
@@ -342,7 +328,7 @@ class RouterRealiserTest {
         assertEquals(List.of("router " + OTHER + ": namespace " + other + " deleted"), report.changes());
         assertEquals(List.of("ip -n " + other + " -force -batch -\nlink del qr-1b000000-00\nlink del qg-9b000000-00\n", "ip netns del " + other),
                 kernel.writes);
-        assertEquals(List.of("remove " + other, "ensure " + NS + " 0.0.0.0:9697 " + ROUTER), metadataCalls);
+        assertEquals(List.of("remove " + other, "ensure " + NS + " 0.0.0.0:9697 " + ROUTER), metadata.calls);
         assertFalse(Files.exists(state.resolve("routers").resolve(OTHER)));
     }
 
