@@ -12,27 +12,25 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.skein.server.DataplaneRig.PING_SUMMARY;
+import static dev.skein.server.DataplaneRig.firstIp;
+import static dev.skein.server.DataplaneRig.millisSince;
+import static dev.skein.server.DataplaneRig.tail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The whole chain on real kernels: a controller with RabbitMQ, two `skein agent` processes each acting as one
@@ -49,89 +47,30 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentDataplaneIT {
     static final String UNDERLAY_1 = "198.51.100.1", UNDERLAY_2 = "198.51.100.2";
-    static final Duration DEADLINE = Duration.ofSeconds(20);
-    static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
-
-    static RabbitBroker broker;
+    static DataplaneRig rig;
     static TestCloud cloud;
     static Namespaces ns;
-    static Path logs;
     static String admin;
     static String h1, h2;
-    static final Map<String, AgentProcess> agents = new LinkedHashMap<>();
     static final Map<String, Map<String, Object>> ports = new LinkedHashMap<>();
     static final Map<String, String> vms = new LinkedHashMap<>();
-    static final List<String> figures = new CopyOnWriteArrayList<>();
-    static final List<Process> listeners = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = Namespaces.missingTools();
-        assertNull(missing, "the data-plane test needs " + missing);
-        logs = Files.createTempDirectory("skein-dataplane");
-        broker = RabbitBroker.start();
-        SkeinConfig cfg = new SkeinConfig();
-        cfg.bus.amqpUrl = broker.url();
-        cloud = new TestCloud(cfg);
-        admin = cloud.adminToken();
-        ns = new Namespaces();
+        rig = new DataplaneRig("AgentDataplaneIT", new SkeinConfig(), Duration.ofSeconds(20));
+        cloud = rig.cloud;
+        admin = rig.admin;
+        ns = rig.ns;
         h1 = ns.add("h1");
         h2 = ns.add("h2");
         ns.underlay(h1, UNDERLAY_1 + "/24", h2, UNDERLAY_2 + "/24", "ul");
-        agents.put("h1", AgentProcess.launch(logs, cloud.baseUrl(), broker.url(), "h1", UNDERLAY_1, h1));
-        agents.put("h2", AgentProcess.launch(logs, cloud.baseUrl(), broker.url(), "h2", UNDERLAY_2, h2));
+        rig.launch("h1", UNDERLAY_1, h1);
+        rig.launch("h2", UNDERLAY_2, h2);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        // A process outlives the namespace it runs in, so the listeners go first.
-        for (Process p : listeners) {
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
-        }
-        try {
-            for (AgentProcess a : agents.values()) a.stop();
-        } finally {
-            try {
-                if (cloud != null) cloud.close();
-            } finally {
-                try {
-                    if (broker != null) broker.close();
-                } finally {
-                    if (ns != null) ns.close();
-                    if (logs != null) {
-                        try (Stream<Path> files = Files.walk(logs)) {
-                            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                        }
-                    }
-                    figures.forEach(f -> System.out.println("[AgentDataplaneIT] " + f));
-                }
-            }
-        }
-    }
-
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder msg = new StringBuilder("timed out after " + DEADLINE.toSeconds() + " s waiting for: " + what);
-                agents.values().forEach(a -> msg.append("\n--- agent ").append(a.host()).append(" log ---\n").append(tail(a.logText())));
-                fail(msg.toString());
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    static String tail(String s) { return s.length() > 3000 ? s.substring(s.length() - 3000) : s; }
-
-    static long millisSince(long startNanos) { return (System.nanoTime() - startNanos) / 1_000_000; }
-
-    static String status(String portId) {
-        return (String) cloud.get("/v2.0/ports/" + portId, admin).json("port").get("status");
+        if (rig != null) rig.close();
     }
 
     /** True when the host's agent has realised the latest revision of its plan. */
@@ -146,11 +85,6 @@ class AgentDataplaneIT {
         return cloud.get("/v2.0/agents?host=" + host, admin).list("agents").stream().findFirst().orElse(null);
     }
 
-    @SuppressWarnings("unchecked")
-    static String ip(Map<String, Object> port) {
-        return (String) ((List<Map<String, Object>>) port.get("fixed_ips")).get(0).get("ip_address");
-    }
-
     /** Creates a port bound to host and waits until that host's agent has realised it; returns the port. */
     static Map<String, Object> boundPort(String name, String network, String host) {
         long t0 = System.nanoTime();
@@ -159,8 +93,8 @@ class AgentDataplaneIT {
         assertEquals(201, r.status(), r.body());
         Map<String, Object> port = r.json("port");
         assertEquals("DOWN", port.get("status"), "no tap yet");
-        await(host + " realises the plan with " + name, () -> realised(host));
-        figures.add("port create -> plan realised on its host (" + name + "): " + millisSince(t0) + " ms");
+        rig.await(host + " realises the plan with " + name, () -> realised(host));
+        rig.figures.add("port create -> plan realised on its host (" + name + "): " + millisSince(t0) + " ms");
         ports.put(name, port);
         return port;
     }
@@ -170,15 +104,15 @@ class AgentDataplaneIT {
         Map<String, Object> port = ports.get(name);
         String id = (String) port.get("id");
         long t0 = System.nanoTime();
-        vms.put(name, ns.vm(name, hostNs, DeviceNames.tap(id), (String) port.get("mac_address"), ip(port) + "/24", 1450));
-        await(name + " ACTIVE once its tap is plugged", () -> "ACTIVE".equals(status(id)));
-        figures.add("tap created -> port ACTIVE in the API (" + name + "): " + millisSince(t0) + " ms");
+        vms.put(name, ns.vm(name, hostNs, DeviceNames.tap(id), (String) port.get("mac_address"), firstIp(port) + "/24", 1450));
+        rig.await(name + " ACTIVE once its tap is plugged", () -> "ACTIVE".equals(rig.status(id)));
+        rig.figures.add("tap created -> port ACTIVE in the API (" + name + "): " + millisSince(t0) + " ms");
     }
 
     @Test
     @Order(1)
     void portsTurnActiveOncePluggedAndVmsReachEachOtherAcrossHosts() {
-        await("both agents registered and alive", () -> Stream.of("h1", "h2").allMatch(h -> {
+        rig.await("both agents registered and alive", () -> Stream.of("h1", "h2").allMatch(h -> {
             Map<String, Object> a = agentOf(h);
             return a != null && Boolean.TRUE.equals(a.get("alive"));
         }));
@@ -197,15 +131,15 @@ class AgentDataplaneIT {
 
         assertEquals(DeviceNames.bridge(network), Namespaces.must("ip", "-n", h1, "-o", "link", "show", DeviceNames.tap((String) ports.get("vm1").get("id")))
                 .replaceAll(".* master (\\S+) .*\\s*", "$1"), "the tap is a port of the network's bridge");
-        assertTrue(ns.reaches(vms.get("vm1"), ip(ports.get("vm2"))), "vm1 on h1 pings vm2 on h2 over VXLAN");
-        assertTrue(ns.reaches(vms.get("vm2"), ip(ports.get("vm1"))), "and back");
+        assertTrue(ns.reaches(vms.get("vm1"), firstIp(ports.get("vm2"))), "vm1 on h1 pings vm2 on h2 over VXLAN");
+        assertTrue(ns.reaches(vms.get("vm2"), firstIp(ports.get("vm1"))), "and back");
     }
 
     @Test
     @Order(2)
     void anAgentKilledUnderTrafficComesBackWithoutLosingAPacket() throws Exception {
         Process ping = new ProcessBuilder("ip", "netns", "exec", vms.get("vm1"), "ping", "-n", "-i", "0.05", "-c", "200", "-W", "1",
-                ip(ports.get("vm2"))).redirectErrorStream(true).start();
+                firstIp(ports.get("vm2"))).redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(ping.getInputStream(), StandardCharsets.UTF_8))) {
@@ -215,17 +149,16 @@ class AgentDataplaneIT {
             }
         });
         try {
-            await("the ping gets answers", () -> lines.stream().anyMatch(l -> l.contains("bytes from")));
-            AgentProcess old = agents.get("h1");
+            rig.await("the ping gets answers", () -> lines.stream().anyMatch(l -> l.contains("bytes from")));
+            AgentProcess old = rig.agents.get("h1");
             old.kill();
             long t0 = System.nanoTime();
-            AgentProcess fresh = AgentProcess.launch(logs, cloud.baseUrl(), broker.url(), "h1", UNDERLAY_1, h1);
-            agents.put("h1", fresh);
-            await("the restarted agent has realised its plan and reported its ports",
+            AgentProcess fresh = rig.launch("h1", UNDERLAY_1, h1);
+            rig.await("the restarted agent has realised its plan and reported its ports",
                     () -> fresh.logText().contains("reported port status"));
-            figures.add("agent restart (SIGKILL -> new process realised and reported): " + millisSince(t0) + " ms");
+            rig.figures.add("agent restart (SIGKILL -> new process realised and reported): " + millisSince(t0) + " ms");
             assertTrue(ping.isAlive(), "the restart must happen while the ping runs; make the ping longer");
-            assertEquals("ACTIVE", status((String) ports.get("vm1").get("id")));
+            assertEquals("ACTIVE", rig.status((String) ports.get("vm1").get("id")));
             assertTrue(ping.waitFor(30, TimeUnit.SECONDS), "ping did not finish");
             reader.join(Duration.ofSeconds(5));
         } finally {
@@ -236,10 +169,10 @@ class AgentDataplaneIT {
         assertTrue(m.find(), summary);
         assertEquals(200, Integer.parseInt(m.group(1)), summary);
         assertEquals(200, Integer.parseInt(m.group(2)), "packets lost across the agent restart:\n" + tail(summary));
-        figures.add("continuous ping (200 x 50 ms) across the agent restart: " + m.group(0));
-        assertTrue(agents.get("h1").logText().contains("registered as agent " + agentOf("h1").get("id")), "it registered as the same agent");
-        assertTrue(!agents.get("h1").logText().contains(" change(s) to the kernel"),
-                "the restarted agent found the kernel as it left it and changed nothing:\n" + tail(agents.get("h1").logText()));
+        rig.figures.add("continuous ping (200 x 50 ms) across the agent restart: " + m.group(0));
+        assertTrue(rig.agents.get("h1").logText().contains("registered as agent " + agentOf("h1").get("id")), "it registered as the same agent");
+        assertTrue(!rig.agents.get("h1").logText().contains(" change(s) to the kernel"),
+                "the restarted agent found the kernel as it left it and changed nothing:\n" + tail(rig.agents.get("h1").logText()));
     }
 
     @Test
@@ -248,26 +181,26 @@ class AgentDataplaneIT {
         String id = (String) ports.get("vm2").get("id");
         long t0 = System.nanoTime();
         Namespaces.must("ip", "-n", h2, "link", "del", DeviceNames.tap(id));
-        await("vm2 DOWN once its tap is gone", () -> "DOWN".equals(status(id)));
-        figures.add("tap deleted -> port DOWN in the API: " + millisSince(t0) + " ms");
-        assertEquals("ACTIVE", status((String) ports.get("vm1").get("id")));
+        rig.await("vm2 DOWN once its tap is gone", () -> "DOWN".equals(rig.status(id)));
+        rig.figures.add("tap deleted -> port DOWN in the API: " + millisSince(t0) + " ms");
+        assertEquals("ACTIVE", rig.status((String) ports.get("vm1").get("id")));
     }
 
     @Test
     @Order(4)
     void changesStillReachTheAgentsAfterTheBrokerRestarts() throws Exception {
         long t0 = System.nanoTime();
-        broker.restart();
-        figures.add("RabbitMQ restart (stop + start): " + millisSince(t0) + " ms");
+        rig.broker.restart();
+        rig.figures.add("RabbitMQ restart (stop + start): " + millisSince(t0) + " ms");
         String network = (String) ports.get("vm1").get("network_id");
         // The agents resync every 300 s here, so only the bus (or a fetch it triggers) can bring them this change.
         boundPort("vm3", network, "h2");
         startVm("vm3", h2);
-        await("h1 has realised the plan that lists vm3's MAC", () -> realised("h1"));
-        assertTrue(ns.reaches(vms.get("vm1"), ip(ports.get("vm3"))), "vm1 on h1 pings the new vm3 on h2");
+        rig.await("h1 has realised the plan that lists vm3's MAC", () -> realised("h1"));
+        assertTrue(ns.reaches(vms.get("vm1"), firstIp(ports.get("vm3"))), "vm1 on h1 pings the new vm3 on h2");
         assertNotNull(agentOf("h2"));
         List<String> failures = new ArrayList<>();
-        for (AgentProcess a : agents.values()) if (!a.process().isAlive()) failures.add(a.host());
+        for (AgentProcess a : rig.agents.values()) if (!a.process().isAlive()) failures.add(a.host());
         assertEquals(List.of(), failures, "agents that died");
     }
 
@@ -293,7 +226,7 @@ class AgentDataplaneIT {
         TestCloud.Response r = cloud.put("/v2.0/ports/" + id(vm), admin, Map.of("port", changes));
         assertEquals(200, r.status(), r.body());
         String host = (String) ports.get(vm).get("binding:host_id");
-        await(host + " realises the change to " + vm, () -> realised(host));
+        rig.await(host + " realises the change to " + vm, () -> realised(host));
     }
 
     /** True when a TCP connection from inside the namespace to address:port completes within a second. */
@@ -301,26 +234,6 @@ class AgentDataplaneIT {
         return Namespaces.run("ip", "netns", "exec", fromNs, "timeout", "2", "python3", "-c",
                 "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1).close()",
                 address, String.valueOf(port)).ok();
-    }
-
-    /** A TCP listener in the namespace that accepts and closes every connection on each port. */
-    static void listen(String ns, int... tcpPorts) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, "python3", "-c", """
-                import socket, sys, threading
-                def serve(s):
-                    while True:
-                        c, _ = s.accept(); c.close()
-                for p in sys.argv[1:]:
-                    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                    s.bind(("", int(p))); s.listen(16)
-                    threading.Thread(target=serve, args=(s,), daemon=True).start()
-                print("ready", flush=True)
-                threading.Event().wait()
-                """));
-        for (int p : tcpPorts) argv.add(String.valueOf(p));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        listeners.add(p);
-        assertTrue(new String(p.getInputStream().readNBytes(6), StandardCharsets.UTF_8).startsWith("ready"), "listener in " + ns);
     }
 
     static boolean pingsFrom(String fromNs, String source, String address) {
@@ -334,16 +247,16 @@ class AgentDataplaneIT {
     void aSecurityGroupLetsInExactlyWhatItAllows() throws Exception {
         String network = (String) ports.get("vm1").get("network_id");
         group = (String) created("/v2.0/security-groups", "security_group", Map.of("name", "ssh")).get("id");
-        String vm1Only = ip(ports.get("vm1")) + "/32";
+        String vm1Only = firstIp(ports.get("vm1")) + "/32";
         rule(group, "tcp", 22, vm1Only, null);
         rule(group, "icmp", null, vm1Only, null);
         long t0 = System.nanoTime();
         ports.put("web", created("/v2.0/ports", "port", Map.of("name", "web", "network_id", network, "binding:host_id", "h2",
                 "security_groups", List.of(group))));
         startVm("web", h2);
-        figures.add("filtered port create -> ACTIVE, tap made at once: " + millisSince(t0) + " ms");
-        listen(vms.get("web"), 22, 80);
-        String web = ip(ports.get("web"));
+        rig.figures.add("filtered port create -> ACTIVE, tap made at once: " + millisSince(t0) + " ms");
+        rig.listen(vms.get("web"), 22, 80);
+        String web = firstIp(ports.get("web"));
 
         assertTrue(connects(vms.get("vm1"), web, 22), "tcp/22 from the allowed prefix");
         assertFalse(connects(vms.get("vm1"), web, 80), "tcp/80 is not allowed");
@@ -357,7 +270,7 @@ class AgentDataplaneIT {
     void aRemoteGroupRuleFollowsMembership() {
         String clients = (String) created("/v2.0/security-groups", "security_group", Map.of("name", "clients")).get("id");
         rule(group, "tcp", 80, null, clients);
-        String web = ip(ports.get("web"));
+        String web = firstIp(ports.get("web"));
         assertFalse(connects(vms.get("vm3"), web, 80), "vm3 is no member yet");
 
         @SuppressWarnings("unchecked")
@@ -366,38 +279,38 @@ class AgentDataplaneIT {
         joined.add(clients);
         long t0 = System.nanoTime();
         updatePort("vm3", Map.of("security_groups", joined));
-        await("vm3 reaches web:80 as a member of the remote group", () -> connects(vms.get("vm3"), web, 80));
-        figures.add("remote group join -> connection allowed: " + millisSince(t0) + " ms");
+        rig.await("vm3 reaches web:80 as a member of the remote group", () -> connects(vms.get("vm3"), web, 80));
+        rig.figures.add("remote group join -> connection allowed: " + millisSince(t0) + " ms");
         assertFalse(connects(vms.get("vm3"), web, 22), "the other rules still hold");
 
         updatePort("vm3", Map.of("security_groups", own));
-        await("vm3 no longer reaches web:80 once it left the group", () -> !connects(vms.get("vm3"), web, 80));
+        rig.await("vm3 no longer reaches web:80 once it left the group", () -> !connects(vms.get("vm3"), web, 80));
     }
 
     @Test
     @Order(7)
     void aSpoofedSourceFromAVmIsDroppedUntilPortSecurityIsOff() {
         rule(group, "icmp", null, "192.0.2.0/24", null);
-        String web = ip(ports.get("web"));
-        String spoofed = ports.values().stream().anyMatch(p -> ip(p).equals("192.0.2.99")) ? "192.0.2.98" : "192.0.2.99";
+        String web = firstIp(ports.get("web"));
+        String spoofed = ports.values().stream().anyMatch(p -> firstIp(p).equals("192.0.2.99")) ? "192.0.2.98" : "192.0.2.99";
         assertTrue(ns.reaches(vms.get("vm3"), web), "the whole prefix may ping web now");
         Namespaces.must("ip", "-n", vms.get("vm1"), "addr", "add", spoofed + "/32", "dev", "eth0");
         assertFalse(pingsFrom(vms.get("vm1"), spoofed, web), "a source address that is not vm1's");
-        assertTrue(pingsFrom(vms.get("vm1"), ip(ports.get("vm1")), web), "its own address still works");
+        assertTrue(pingsFrom(vms.get("vm1"), firstIp(ports.get("vm1")), web), "its own address still works");
 
         updatePort("vm1", Map.of("port_security_enabled", false, "security_groups", List.of()));
-        await("the spoofed source passes without port security", () -> pingsFrom(vms.get("vm1"), spoofed, web));
+        rig.await("the spoofed source passes without port security", () -> pingsFrom(vms.get("vm1"), spoofed, web));
     }
 
     @Test
     @Order(8)
     void portSecurityOffLiftsFiltering() {
-        String web = ip(ports.get("web"));
+        String web = firstIp(ports.get("web"));
         assertFalse(connects(vms.get("vm3"), web, 80));
         updatePort("web", Map.of("port_security_enabled", false, "security_groups", List.of()));
-        await("everything reaches web without port security", () -> connects(vms.get("vm3"), web, 80));
+        rig.await("everything reaches web without port security", () -> connects(vms.get("vm3"), web, 80));
         assertTrue(connects(vms.get("vm3"), web, 22));
-        assertEquals("ACTIVE", status(id("web")));
+        assertEquals("ACTIVE", rig.status(id("web")));
     }
 
     /** The MAC the namespace's kernel has learnt for address, or "" when it has none. */
@@ -418,20 +331,20 @@ class AgentDataplaneIT {
         for (String[] twin : new String[][] {{"b1", "vm1", "h1"}, {"bweb", "web", "h2"}}) {
             ports.put(twin[0], created("/v2.0/ports", "port", Map.of("name", twin[0], "network_id", network, "project_id", other,
                     "binding:host_id", twin[2], "port_security_enabled", false,
-                    "fixed_ips", List.of(Map.of("subnet_id", subnet, "ip_address", ip(ports.get(twin[1])))))));
-            await(twin[2] + " realises the plan with " + twin[0], () -> realised(twin[2]));
+                    "fixed_ips", List.of(Map.of("subnet_id", subnet, "ip_address", firstIp(ports.get(twin[1])))))));
+            rig.await(twin[2] + " realises the plan with " + twin[0], () -> realised(twin[2]));
         }
         startVm("b1", h1);
         startVm("bweb", h2);
-        String peer = ip(ports.get("web"));
-        assertEquals(peer, ip(ports.get("bweb")), "the same address in both projects");
+        String peer = firstIp(ports.get("web"));
+        assertEquals(peer, firstIp(ports.get("bweb")), "the same address in both projects");
 
         assertTrue(ns.reaches(vms.get("b1"), peer), "b1 reaches its own project's peer across hosts");
         assertEquals(ports.get("bweb").get("mac_address"), learnt(vms.get("b1"), peer), "and it is bweb that answers");
         assertTrue(ns.reaches(vms.get("vm1"), peer), "vm1 reaches its own project's peer at the same address");
         assertEquals(ports.get("web").get("mac_address"), learnt(vms.get("vm1"), peer), "and it is web that answers");
         // A security group may stop vm3's echo replies, never its ARP replies: those would show a leak.
-        String vm3 = ip(ports.get("vm3"));
+        String vm3 = firstIp(ports.get("vm3"));
         assertFalse(ns.reaches(vms.get("b1"), vm3), "an address only project one has is out of reach");
         assertEquals("", learnt(vms.get("b1"), vm3), "not even vm3's ARP reply came across");
     }
@@ -469,30 +382,30 @@ class AgentDataplaneIT {
     @Order(10)
     void forgedArpAndSourceMacFromAVmAreDropped() {
         String vm1 = vms.get("vm1"), vm3 = vms.get("vm3");
-        String web = ip(ports.get("web")), webMac = (String) ports.get("web").get("mac_address");
+        String web = firstIp(ports.get("web")), webMac = (String) ports.get("web").get("mac_address");
         String mac1 = (String) ports.get("vm1").get("mac_address"), mac3 = (String) ports.get("vm3").get("mac_address");
         // vm3's group admits no echo from vm1, so vm3 pings: the ARP exchange teaches both ends each other's MAC.
         assertTrue(ns.reaches(vm1, web) && ns.reaches(vm3, web), "both learn web's MAC");
-        assertTrue(ns.reaches(vm3, ip(ports.get("vm1"))), "and each other's");
+        assertTrue(ns.reaches(vm3, firstIp(ports.get("vm1"))), "and each other's");
         assertEquals(webMac, learnt(vm3, web));
 
         // Controls from vm1, whose port security is off: both forgeries cross the hosts and poison a neighbour table.
         sendArp(vm1, mac1, web, web);
         assertTrue(learnsSoon(vm3, web, mac1), "vm1's gratuitous ARP claiming web's address reaches vm3 unfiltered");
         String forged = "fa:16:3e:00:00:66";
-        sendArp(vm1, forged, ip(ports.get("vm1")), ip(ports.get("vm1")));
-        assertTrue(learnsSoon(vm3, ip(ports.get("vm1")), forged), "and so does a frame from a MAC that is not vm1's");
+        sendArp(vm1, forged, firstIp(ports.get("vm1")), firstIp(ports.get("vm1")));
+        assertTrue(learnsSoon(vm3, firstIp(ports.get("vm1")), forged), "and so does a frame from a MAC that is not vm1's");
         // The forgeries were broadcast, so every VM on the network took them in.
         for (String poisoned : List.of(vm3, vms.get("web"))) Namespaces.must("ip", "-n", poisoned, "neigh", "flush", "all");
-        assertTrue(ns.reaches(vm1, web) && ns.reaches(vm3, ip(ports.get("vm1"))), "vm1 relearns the truth");
-        assertEquals(mac3, learnt(vm1, ip(ports.get("vm3"))));
+        assertTrue(ns.reaches(vm1, web) && ns.reaches(vm3, firstIp(ports.get("vm1"))), "vm1 relearns the truth");
+        assertEquals(mac3, learnt(vm1, firstIp(ports.get("vm3"))));
 
         sendArp(vm3, mac3, web, web);
         assertFalse(learnsSoon(vm1, web, mac3), "vm3's gratuitous ARP claiming web's address is dropped");
-        sendArp(vm3, forged, ip(ports.get("vm3")), ip(ports.get("vm3")));
-        assertFalse(learnsSoon(vm1, ip(ports.get("vm3")), forged), "a frame from a source MAC that is not vm3's is dropped");
+        sendArp(vm3, forged, firstIp(ports.get("vm3")), firstIp(ports.get("vm3")));
+        assertFalse(learnsSoon(vm1, firstIp(ports.get("vm3")), forged), "a frame from a source MAC that is not vm3's is dropped");
         assertEquals(webMac, learnt(vm1, web));
-        assertTrue(ns.reaches(vm3, ip(ports.get("vm1"))), "vm3's honest traffic still passes");
+        assertTrue(ns.reaches(vm3, firstIp(ports.get("vm1"))), "vm3's honest traffic still passes");
     }
 
     @Test
@@ -503,10 +416,10 @@ class AgentDataplaneIT {
         long t0 = System.nanoTime();
         Namespaces.must("ip", "-n", h2, "link", "set", tap, "nomaster");
         // The link event of the change itself sets off the reconcile (resync is every 300 s here).
-        await("the agent puts " + tap + " back on " + bridge,
+        rig.await("the agent puts " + tap + " back on " + bridge,
                 () -> Namespaces.run("ip", "-n", h2, "-o", "link", "show", tap).out().contains(" master " + bridge + " "));
-        figures.add("tap removed from its bridge by hand -> restored by the agent: " + millisSince(t0) + " ms");
-        assertTrue(ns.reaches(vms.get("vm3"), ip(ports.get("vm1"))), "vm3 reaches vm1 again");
-        assertEquals("ACTIVE", status(id("vm3")));
+        rig.figures.add("tap removed from its bridge by hand -> restored by the agent: " + millisSince(t0) + " ms");
+        assertTrue(ns.reaches(vms.get("vm3"), firstIp(ports.get("vm1"))), "vm3 reaches vm1 again");
+        assertEquals("ACTIVE", rig.status(id("vm3")));
     }
 }

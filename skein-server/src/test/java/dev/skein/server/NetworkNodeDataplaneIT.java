@@ -21,24 +21,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.skein.server.DataplaneRig.PING_SUMMARY;
+import static dev.skein.server.DataplaneRig.firstIp;
+import static dev.skein.server.DataplaneRig.millisSince;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The network node on real kernels, driven through the API only: a controller with RabbitMQ, a compute host and a
@@ -53,19 +51,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 class NetworkNodeDataplaneIT {
     static final String UNDERLAY_COMPUTE = "198.51.100.1", UNDERLAY_NODE = "198.51.100.2";
     static final String OUTSIDE = "203.0.113.1";
-    static final Duration DEADLINE = Duration.ofSeconds(30);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static RabbitBroker broker;
+    static DataplaneRig rig;
     static TestCloud cloud;
     static Namespaces ns;
-    static Path work;
     static String admin, compute, node, outside, external;
-    static final Map<String, AgentProcess> agents = new LinkedHashMap<>();
     static final Map<String, Project> projects = new LinkedHashMap<>();
     static final Map<String, Vm> vms = new LinkedHashMap<>();
-    static final List<String> figures = new CopyOnWriteArrayList<>();
-    static final List<Process> listeners = new CopyOnWriteArrayList<>();
 
     record Project(String name, String token, String id, String network, String subnet, String router, String group) {}
 
@@ -73,18 +66,13 @@ class NetworkNodeDataplaneIT {
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = Namespaces.missingTools();
-        assertNull(missing, "the data-plane test needs " + missing);
         for (String tool : List.of("dnsmasq", "busybox", "haproxy")) {
             assertTrue(Namespaces.run("sh", "-c", "command -v " + tool).ok(), "the network-node test needs " + tool + " (see .ci/run)");
         }
-        work = Files.createTempDirectory("skein-netnode");
-        broker = RabbitBroker.start();
-        SkeinConfig cfg = Tenants.config();
-        cfg.bus.amqpUrl = broker.url();
-        cloud = new TestCloud(cfg);
-        admin = cloud.adminToken();
-        ns = new Namespaces();
+        rig = new DataplaneRig("NetworkNodeDataplaneIT", Tenants.config(), Duration.ofSeconds(30));
+        cloud = rig.cloud;
+        admin = rig.admin;
+        ns = rig.ns;
         compute = ns.add("c1");
         node = ns.add("n1");
         outside = ns.add("out");
@@ -94,57 +82,21 @@ class NetworkNodeDataplaneIT {
         Namespaces.must("ip", "-n", node, "link", "set", "ext0", "up");
         Namespaces.must("ip", "-n", outside, "link", "set", "eth0", "up");
         Namespaces.must("ip", "-n", outside, "addr", "add", OUTSIDE + "/24", "dev", "eth0");
-        agents.put("c1", AgentProcess.launch(work, cloud.baseUrl(), broker.url(), "c1", UNDERLAY_COMPUTE, compute,
-                "--role", "compute", "--state-dir", work.resolve("state-c1").toString()));
-        agents.put("n1", AgentProcess.launch(work, cloud.baseUrl(), broker.url(), "n1", UNDERLAY_NODE, node,
-                "--role", "network", "--bridge-mapping", "extnet:ext0", "--state-dir", work.resolve("state-n1").toString()));
-        listen(outside, 8080);
+        rig.launch("c1", UNDERLAY_COMPUTE, compute, "--role", "compute", "--state-dir", rig.work.resolve("state-c1").toString());
+        launchNetworkNode();
+        rig.listen(outside, 8080);
+    }
+
+    /** The network node's agent, started again under the same state directory when the test restarts it. */
+    static void launchNetworkNode() throws IOException {
+        rig.launch("n1", UNDERLAY_NODE, node, "--role", "network", "--bridge-mapping", "extnet:ext0",
+                "--state-dir", rig.work.resolve("state-n1").toString());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : listeners) {
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
-        }
-        try {
-            for (AgentProcess a : agents.values()) a.stop();
-        } finally {
-            try {
-                if (cloud != null) cloud.close();
-            } finally {
-                try {
-                    if (broker != null) broker.close();
-                } finally {
-                    if (ns != null) ns.close();
-                    if (work != null) {
-                        try (Stream<Path> files = Files.walk(work)) {
-                            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                        }
-                    }
-                    figures.forEach(f -> System.out.println("[NetworkNodeDataplaneIT] " + f));
-                }
-            }
-        }
+        if (rig != null) rig.close();
     }
-
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder msg = new StringBuilder("timed out after " + DEADLINE.toSeconds() + " s waiting for: " + what);
-                agents.values().forEach(a -> msg.append("\n--- agent ").append(a.host()).append(" log ---\n").append(AgentDataplaneIT.tail(a.logText())));
-                fail(msg.toString());
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    static long millisSince(long startNanos) { return (System.nanoTime() - startNanos) / 1_000_000; }
 
     static Map<String, Object> created(String token, String path, String kind, Map<String, Object> body) {
         TestCloud.Response r = cloud.post(path, token, Map.of(kind, body));
@@ -157,37 +109,8 @@ class NetworkNodeDataplaneIT {
         assertEquals(200, r.status(), r.body());
     }
 
-    static String status(String portId) {
-        return (String) cloud.get("/v2.0/ports/" + portId, admin).json("port").get("status");
-    }
-
     static List<Map<String, Object>> ports(String query) {
         return cloud.get("/v2.0/ports?" + query, admin).list("ports");
-    }
-
-    @SuppressWarnings("unchecked")
-    static String firstIp(Map<String, Object> port) {
-        return (String) ((List<Map<String, Object>>) port.get("fixed_ips")).get(0).get("ip_address");
-    }
-
-    /** A TCP listener that answers every connection with "hello PORT from CLIENT-ADDRESS" and closes it. */
-    static void listen(String netns, int... tcpPorts) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns, "python3", "-c", """
-                import socket, sys, threading
-                def serve(s, port):
-                    while True:
-                        c, a = s.accept(); c.sendall(("hello %d from %s\\n" % (port, a[0])).encode()); c.close()
-                for p in sys.argv[1:]:
-                    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                    s.bind(("", int(p))); s.listen(16)
-                    threading.Thread(target=serve, args=(s, int(p)), daemon=True).start()
-                print("ready", flush=True)
-                threading.Event().wait()
-                """));
-        for (int p : tcpPorts) argv.add(String.valueOf(p));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        listeners.add(p);
-        assertTrue(new String(p.getInputStream().readNBytes(6), StandardCharsets.UTF_8).startsWith("ready"), "listener in " + netns);
     }
 
     /** What the listener at address:port says to a connection from inside netns, or null if none completes. */
@@ -246,9 +169,9 @@ class NetworkNodeDataplaneIT {
 
     /** The network's DHCP port and the router's ports are bound to the network node and plugged there. */
     static void awaitServicesOf(Project p) {
-        await("the DHCP port of " + p.name() + " ACTIVE on the network node", () -> ports("network_id=" + p.network()
+        rig.await("the DHCP port of " + p.name() + " ACTIVE on the network node", () -> ports("network_id=" + p.network()
                 + "&device_owner=network:dhcp").stream().anyMatch(d -> "n1".equals(d.get("binding:host_id")) && "ACTIVE".equals(d.get("status"))));
-        await("the ports of router " + p.name() + " ACTIVE on the network node", () -> {
+        rig.await("the ports of router " + p.name() + " ACTIVE on the network node", () -> {
             List<Map<String, Object>> routerPorts = ports("device_id=" + p.router());
             return routerPorts.size() == 2 && routerPorts.stream().allMatch(r -> "n1".equals(r.get("binding:host_id")) && "ACTIVE".equals(r.get("status")));
         });
@@ -269,9 +192,9 @@ class NetworkNodeDataplaneIT {
         String vmNs = ns.add(name);
         Namespaces.must("ip", "-n", compute, "link", "add", DeviceNames.tap(portId), "type", "veth", "peer", "name", "eth0", "netns", vmNs);
         Namespaces.must("ip", "-n", vmNs, "link", "set", "eth0", "address", mac, "up");
-        await(name + " ACTIVE", () -> "ACTIVE".equals(status(portId)));
-        Path hook = work.resolve("dhcp-hook.sh");
-        Path record = work.resolve(name + ".lease");
+        rig.await(name + " ACTIVE", () -> "ACTIVE".equals(rig.status(portId)));
+        Path hook = rig.work.resolve("dhcp-hook.sh");
+        Path record = rig.work.resolve(name + ".lease");
         Files.writeString(hook, """
                 #!/bin/sh
                 case "$1" in
@@ -291,7 +214,7 @@ class NetworkNodeDataplaneIT {
                 "-i", "eth0", "-n", "-q", "-t", "10", "-T", "1", "-O", "mtu", "-O", "staticroutes", "-O", "dns", "-O", "domain",
                 "-s", hook.toString());
         assertTrue(r.ok() && Files.exists(record), "DHCP client of " + name + " got a lease: " + r.out());
-        figures.add("port create -> DHCP lease (" + name + "): " + millisSince(t0) + " ms");
+        rig.figures.add("port create -> DHCP lease (" + name + "): " + millisSince(t0) + " ms");
         Map<String, String> lease = new LinkedHashMap<>();
         for (String line : Files.readAllLines(record)) {
             int eq = line.indexOf('=');
@@ -304,7 +227,7 @@ class NetworkNodeDataplaneIT {
     @Test
     @Order(1)
     void vmsGetTheirAddressesAndOptionsFromDhcp() throws Exception {
-        await("both agents alive", () -> Stream.of("c1", "n1").allMatch(h -> cloud.get("/v2.0/agents?host=" + h, admin).list("agents")
+        rig.await("both agents alive", () -> Stream.of("c1", "n1").allMatch(h -> cloud.get("/v2.0/agents?host=" + h, admin).list("agents")
                 .stream().anyMatch(a -> Boolean.TRUE.equals(a.get("alive")))));
         external = (String) created(admin, "/v2.0/networks", "network", Map.of("name", "public", "router:external", true,
                 "provider:network_type", "flat", "provider:physical_network", "extnet")).get("id");
@@ -342,27 +265,27 @@ class NetworkNodeDataplaneIT {
     void theOutsideReachesAVmThroughItsFloatingIpAsTheSecurityGroupAllows() throws Exception {
         Project alpha = projects.get("alpha");
         Vm a1 = vms.get("a1");
-        listen(a1.netns(), 22, 2222);
+        rig.listen(a1.netns(), 22, 2222);
         long t0 = System.nanoTime();
         Map<String, Object> created = created(alpha.token(), "/v2.0/floatingips", "floatingip", Map.of("floating_network_id", external,
                 "port_id", a1.portId()));
         fip = (String) created.get("floating_ip_address");
-        await("floating IP " + fip + " answers from outside", () -> ns.reaches(outside, fip));
-        figures.add("floating IP associate -> reachable from outside: " + millisSince(t0) + " ms");
+        rig.await("floating IP " + fip + " answers from outside", () -> ns.reaches(outside, fip));
+        rig.figures.add("floating IP associate -> reachable from outside: " + millisSince(t0) + " ms");
         assertEquals("hello 22 from " + OUTSIDE, hello(outside, fip, 22), "tcp/22 allowed, and the VM sees the real client");
         assertNull(hello(outside, fip, 2222), "tcp/2222 is not in the security group");
         assertEquals("hello 8080 from " + fip, hello(a1.netns(), OUTSIDE, 8080), "the VM now leaves as its floating IP");
 
         put(alpha.token(), "/v2.0/floatingips/" + created.get("id"), Collections.singletonMap("floatingip", Collections.singletonMap("port_id", null)));
-        await("floating IP " + fip + " no longer answers", () -> !Namespaces.run("ip", "netns", "exec", outside, "ping", "-n", "-q",
+        rig.await("floating IP " + fip + " no longer answers", () -> !Namespaces.run("ip", "netns", "exec", outside, "ping", "-n", "-q",
                 "-c", "1", "-W", "1", fip).ok());
         assertNull(hello(outside, fip, 22), "nothing reaches the VM through a disassociated floating IP");
 
         Map<String, String> lease = boot("a2", alpha);
         assertEquals(vms.get("a2").ip(), lease.get("ip"));
-        listen(vms.get("a2").netns(), 22);
+        rig.listen(vms.get("a2").netns(), 22);
         put(alpha.token(), "/v2.0/floatingips/" + created.get("id"), Map.of("floatingip", Map.of("port_id", vms.get("a2").portId())));
-        await("floating IP " + fip + " reaches a2 after moving", () -> ("hello 22 from " + OUTSIDE).equals(hello(outside, fip, 22))
+        rig.await("floating IP " + fip + " reaches a2 after moving", () -> ("hello 22 from " + OUTSIDE).equals(hello(outside, fip, 22))
                 && ("hello 8080 from " + fip).equals(hello(vms.get("a2").netns(), OUTSIDE, 8080)));
         assertEquals("hello 8080 from " + firstIp(ports("device_id=" + alpha.router() + "&device_owner=network:router_gateway").get(0)),
                 hello(a1.netns(), OUTSIDE, 8080), "a1 is back to the router's address");
@@ -441,11 +364,11 @@ class NetworkNodeDataplaneIT {
                         URI.create(cloud.baseUrl() + "/v2.0/instance-metadata/" + a1.deviceId() + "/config-drive"))
                 .header("X-Auth-Token", admin).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, iso.statusCode(), new String(iso.body(), StandardCharsets.UTF_8));
-        Path image = work.resolve("a1-config.iso");
+        Path image = rig.work.resolve("a1-config.iso");
         Files.write(image, iso.body());
         // This machine's kernel has no iso9660 driver, so IsoImage falls back to reading the image with isoinfo.
         try (IsoImage drive = IsoImage.open(image)) {
-            figures.add("config drive read " + (drive.mounted() ? "through a loop mount" : "with isoinfo (no iso9660 in this kernel)"));
+            rig.figures.add("config drive read " + (drive.mounted() ? "through a loop mount" : "with isoinfo (no iso9660 in this kernel)"));
             assertEquals("config-2", drive.volumeId());
             assertEquals(json(httpGet(a1.netns(), "http://169.254.169.254/openstack/latest/network_data.json")),
                     json(new String(drive.file("openstack/latest/network_data.json"), StandardCharsets.UTF_8)));
@@ -455,23 +378,20 @@ class NetworkNodeDataplaneIT {
         }
     }
 
-    static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
-
     @Test
     @Order(7)
     void theNetworkNodeAgentRestartsUnderTrafficThroughAFloatingIpWithoutLoss() throws Exception {
         Process ping = new ProcessBuilder("ip", "netns", "exec", outside, "ping", "-n", "-q", "-i", "0.05", "-c", "200", fip)
                 .redirectErrorStream(true).start();
         Thread.sleep(1500);
-        agents.get("n1").kill();
-        agents.put("n1", AgentProcess.launch(work, cloud.baseUrl(), broker.url(), "n1", UNDERLAY_NODE, node,
-                "--role", "network", "--bridge-mapping", "extnet:ext0", "--state-dir", work.resolve("state-n1").toString()));
+        rig.agents.get("n1").kill();
+        launchNetworkNode();
         assertTrue(ping.waitFor(60, TimeUnit.SECONDS), "ping finished");
         String out = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         Matcher m = PING_SUMMARY.matcher(out);
         assertTrue(m.find(), out);
         assertEquals(m.group(1), m.group(2), "no echo lost while the network node's agent restarted: " + out);
-        await("the restarted agent is alive", () -> cloud.get("/v2.0/agents?host=n1", admin).list("agents").stream()
+        rig.await("the restarted agent is alive", () -> cloud.get("/v2.0/agents?host=n1", admin).list("agents").stream()
                 .anyMatch(a -> Boolean.TRUE.equals(a.get("alive"))));
     }
 }
