@@ -211,8 +211,9 @@ public final class HostAgent implements AutoCloseable {
         ReconcileReport report;
         Map<String, String> statuses;
         try {
-            report = realiser.reconcile(plan.l2());
-            statuses = PortStatuses.of(plan.l2(), realiser.readLinks());
+            L2Realiser.Realised l2 = realiser.realise(plan.l2());
+            report = l2.report();
+            statuses = PortStatuses.of(plan.l2(), l2.links());
         } catch (RuntimeException e) {
             retryLater("cannot realise plan revision " + plan.revision() + ": " + e.getMessage());
             return;

@@ -21,13 +21,31 @@ public final class L2Realiser {
         this.iproute2 = iproute2;
     }
 
+    /** A reconcile's report and the kernel's links as they are after it. */
+    public record Realised(ReconcileReport report, KernelL2State links) {}
+
     public ReconcileReport reconcile(L2Plan plan) {
-        L2Diff.Result diff = L2Diff.compute(plan, read());
+        return reconcile(plan, read()).report();
+    }
+
+    /**
+     * Reconciles and tells the links afterwards. The links read for the diff are still current when no ip batch
+     * ran (bridge FDB entries do not change links), which spares a second read of every link on the host.
+     */
+    public Realised realise(L2Plan plan) {
+        KernelL2State before = read();
+        Realised r = reconcile(plan, before);
+        boolean linksChanged = r.report().actions().stream().anyMatch(a -> a.tool() == Action.Tool.IP);
+        return linksChanged ? new Realised(r.report(), readLinks()) : r;
+    }
+
+    private Realised reconcile(L2Plan plan, KernelL2State kernel) {
+        L2Diff.Result diff = L2Diff.compute(plan, kernel);
         List<String> errors = new ArrayList<>();
         apply(Action.Tool.IP, "ip", diff.actions(), errors);
         // Runs after the ip batch, which creates the VXLAN devices these entries hang off.
         apply(Action.Tool.BRIDGE, "bridge", diff.actions(), errors);
-        return new ReconcileReport(diff.actions(), diff.pluggedPorts(), diff.waitingPorts(), diff.notes(), errors);
+        return new Realised(new ReconcileReport(diff.actions(), diff.pluggedPorts(), diff.waitingPorts(), diff.notes(), errors), kernel);
     }
 
     public KernelL2State read() {

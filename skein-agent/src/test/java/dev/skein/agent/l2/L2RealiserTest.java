@@ -53,6 +53,29 @@ class L2RealiserTest {
     }
 
     @Test
+    void realisingAConvergedHostReusesTheLinksItReadForTheDiff() {
+        RecordedRunner runner = RecordedRunner.of("converged");
+        L2Realiser.Realised realised = new L2Realiser(runner, Iproute2.host()).realise(plan(networkA(plug(1))));
+
+        assertFalse(realised.report().changed());
+        assertEquals(1, runner.calls.stream().filter(c -> c.argv().contains("link")).count());
+        assertEquals(BR_A, realised.links().links().get("tap00000001-11").master());
+    }
+
+    @Test
+    void realisingReadsTheLinksAgainAfterAnIpBatch() {
+        RecordedRunner runner = RecordedRunner.of("drifted");
+        L2Realiser.Realised realised = new L2Realiser(runner, Iproute2.host()).realise(plan(networkA(plug(1))));
+
+        assertTrue(realised.report().changed());
+        List<RecordedRunner.Call> calls = runner.calls;
+        assertEquals(2, calls.stream().filter(c -> c.argv().contains("link") && !c.argv().contains("-batch")).count());
+        int ipBatch = calls.indexOf(runner.batches().get(0));
+        assertTrue(calls.subList(ipBatch + 1, calls.size()).stream().anyMatch(c -> c.argv().contains("link") && !c.argv().contains("-batch")),
+                "the links are read back after the ip batch changed them");
+    }
+
+    @Test
     void driftIsRepairedWithOneBatchPerTool() {
         RecordedRunner runner = RecordedRunner.of("drifted");
         ReconcileReport report = reconcile(runner, plan(networkA(plug(1))));
