@@ -5,7 +5,11 @@ import dev.skein.agent.Iproute2;
 import dev.skein.plan.L2Plan;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Makes a host's (or a network namespace's) bridges, VXLAN devices, FDB remotes and port plugging match its
@@ -29,14 +33,30 @@ public final class L2Realiser {
     }
 
     /**
-     * Reconciles and tells the links afterwards. The links read for the diff are still current when no ip batch
-     * ran (bridge FDB entries do not change links), which spares a second read of every link on the host.
+     * Reconciles and tells the links afterwards without reading every link on the host twice: the links read for
+     * the diff are still current except those the ip batch changed (bridge FDB entries change no link). When the
+     * batch only set attributes of existing devices (plugging a tap, an MTU), just those devices are read again;
+     * after anything that adds or removes devices, all links are.
      */
     public Realised realise(L2Plan plan) {
-        KernelL2State before = read();
-        Realised r = reconcile(plan, before);
-        boolean linksChanged = r.report().actions().stream().anyMatch(a -> a.tool() == Action.Tool.IP);
-        return linksChanged ? new Realised(r.report(), readLinks()) : r;
+        Realised r = reconcile(plan, read());
+        Set<String> touched = new LinkedHashSet<>();
+        for (Action a : r.report().actions()) {
+            if (a.tool() != Action.Tool.IP) continue;
+            String[] words = a.command().split(" ");
+            if (words.length < 3 || !words[0].equals("link") || !words[1].equals("set")) return new Realised(r.report(), readLinks());
+            touched.add(words[2]);
+        }
+        if (touched.isEmpty()) return r;
+        Map<String, KernelL2State.Link> links = new LinkedHashMap<>(r.links().links());
+        for (String device : touched) {
+            CommandRunner.Result shown = runner.run(iproute2.ip("-j", "-d", "link", "show", "dev", device), "");
+            // A device that vanished meanwhile, or any other surprise, is settled by reading everything.
+            if (!shown.ok()) return new Realised(r.report(), readLinks());
+            links.remove(device);
+            links.putAll(KernelL2State.parse(shown.stdout(), "[]").links());
+        }
+        return new Realised(r.report(), new KernelL2State(links, List.of()));
     }
 
     private Realised reconcile(L2Plan plan, KernelL2State kernel) {

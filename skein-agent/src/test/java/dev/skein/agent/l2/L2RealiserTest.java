@@ -4,8 +4,13 @@ import dev.skein.agent.CommandRunner;
 import dev.skein.agent.Iproute2;
 import dev.skein.plan.L2Plan;
 import dev.skein.plan.Uplink;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -73,6 +78,33 @@ class L2RealiserTest {
         int ipBatch = calls.indexOf(runner.batches().get(0));
         assertTrue(calls.subList(ipBatch + 1, calls.size()).stream().anyMatch(c -> c.argv().contains("link") && !c.argv().contains("-batch")),
                 "the links are read back after the ip batch changed them");
+    }
+
+    @Test
+    void pluggingATapReadsBackOnlyThatTap() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode links = (ArrayNode) json.readTree(RecordedRunner.resource("converged-links.json"));
+        ObjectNode tap = null;
+        for (JsonNode l : links) if (l.path("ifname").asText().equals("tap00000001-11")) tap = (ObjectNode) l;
+        String plugged = json.writeValueAsString(json.createArrayNode().add(tap.deepCopy()));
+        tap.remove("master");
+        String unplugged = json.writeValueAsString(links);
+        List<List<String>> calls = new ArrayList<>();
+        CommandRunner kernel = (argv, stdin) -> {
+            calls.add(argv);
+            if (argv.contains("-batch")) return new CommandRunner.Result(0, "", "");
+            if (argv.contains("fdb")) return new CommandRunner.Result(0, RecordedRunner.resource("converged-fdb.json"), "");
+            return new CommandRunner.Result(0, argv.contains("dev") ? plugged : unplugged, "");
+        };
+
+        L2Realiser.Realised realised = new L2Realiser(kernel, Iproute2.host()).realise(plan(networkA(plug(1))));
+
+        assertEquals(List.of("link set tap00000001-11 master " + BR_A),
+                realised.report().actions().stream().map(Action::command).toList());
+        assertEquals(List.of("ip", "-j", "-d", "link", "show", "dev", "tap00000001-11"), calls.getLast());
+        assertEquals(1, calls.stream().filter(a -> a.contains("link") && !a.contains("dev") && !a.contains("-batch")).count());
+        assertEquals(BR_A, realised.links().links().get("tap00000001-11").master());
+        assertEquals(links.size(), realised.links().links().size());
     }
 
     @Test
