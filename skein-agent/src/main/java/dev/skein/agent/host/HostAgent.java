@@ -12,6 +12,8 @@ import dev.skein.bus.Bus;
 import dev.skein.bus.PlanCodec;
 import dev.skein.plan.HostPlan;
 import dev.skein.plan.PlanDelta;
+import dev.skein.plan.fw.FirewallPlan;
+import dev.skein.plan.fw.FirewallSections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +81,8 @@ public final class HostAgent implements AutoCloseable {
     private boolean fullReport;
     private boolean firewallReadBack = true;
     private List<String> lastFirewallProblems = List.of();
+    private FirewallSections assembledFrom;
+    private FirewallPlan assembled;
     private long nextResyncNanos;
     private long retryAtNanos;
     private Map<String, String> reported = Map.of();
@@ -246,7 +250,8 @@ public final class HostAgent implements AutoCloseable {
 
     /** Realises the plan's firewall; true when the kernel holds it. */
     private boolean realiseFirewall(HostPlan plan) {
-        FirewallReport report = firewallReadBack ? firewall.reconcile(plan.firewall()) : firewall.update(plan.firewall());
+        FirewallPlan wanted = firewallPlan(plan.firewall());
+        FirewallReport report = firewallReadBack ? firewall.reconcile(wanted) : firewall.update(wanted);
         if (report.changed()) {
             LOG.info("plan revision {}: firewall {} transaction of {} command(s)", plan.revision(),
                     report.mode() == FirewallReport.Mode.FULL ? "repair" : "update", report.commands().size());
@@ -258,6 +263,18 @@ public final class HostAgent implements AutoCloseable {
         // After a failure nothing is known about the kernel's tables, so the next attempt reads them back.
         firewallReadBack = !report.succeeded();
         return report.succeeded();
+    }
+
+    /**
+     * The nftables plan of the sections, assembled again only when they changed: passes for link events alone then
+     * hand the realiser the very plan it realised last, which it recognises without a diff.
+     */
+    private FirewallPlan firewallPlan(FirewallSections sections) {
+        if (sections != assembledFrom) {
+            assembled = sections.plan();
+            assembledFrom = sections;
+        }
+        return assembled;
     }
 
     private void logReport(HostPlan plan, ReconcileReport report) {

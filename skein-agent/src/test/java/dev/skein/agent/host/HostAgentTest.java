@@ -255,7 +255,7 @@ class HostAgentTest {
     void aPortIsNotActiveUntilItsFirewallIsInTheKernel() {
         String tap = DeviceNames.tap(P1);
         FirewallIntent.Port filtered = new FirewallIntent.Port(P1, NET, tap, "fa:16:3e:00:00:a1", List.of("10.0.0.5"), List.of(), true, List.of());
-        var firewall = FirewallCompiler.compile(new FirewallIntent(List.of(filtered), List.of(), Map.of()));
+        var firewall = FirewallCompiler.change(new FirewallIntent(List.of(filtered), List.of(), Map.of()), List.of());
         kernel.nftRefuses = true;
         controller.revision = 2;
         bus.publish("h1", PlanCodec.encode(PlanDelta.sections("h1", 2, L2Compiler.compile(controller.intent, "h1"), Set.of(NET))
