@@ -10,8 +10,11 @@ import dev.skein.agent.l2.L2Realiser;
 import dev.skein.agent.l2.ReconcileReport;
 import dev.skein.bus.Bus;
 import dev.skein.bus.PlanCodec;
+import dev.skein.plan.DeviceNames;
 import dev.skein.plan.HostPlan;
+import dev.skein.plan.L2Plan;
 import dev.skein.plan.PlanDelta;
+import dev.skein.plan.Uplink;
 import dev.skein.plan.fw.FirewallPlan;
 import dev.skein.plan.fw.FirewallSections;
 import org.slf4j.Logger;
@@ -20,9 +23,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,8 +47,9 @@ import java.util.concurrent.TimeUnit;
  * Nothing is flushed at start: the first reconcile of a restarted agent finds the kernel as it left it and
  * changes nothing, so traffic keeps flowing across agent restarts.
  *
- * <p>The firewall is realised after the L2 part: read back from the kernel after every fetch (start, resync, gap),
- * otherwise diffed against what was realised last. A port is reported ACTIVE only once both are in place, so a VM
+ * <p>Both parts are read back from the kernel after every fetch (start, resync, gap). In between, the L2 part reads
+ * back only the links the link monitor named and those the plan change concerns, and the firewall is diffed
+ * against what was realised last. The firewall is realised after the L2 part. A port is reported ACTIVE only once both are in place, so a VM
  * never sends a packet through a port whose security groups and anti-spoofing are not yet enforced.
  */
 public final class HostAgent implements AutoCloseable {
@@ -57,7 +64,7 @@ public final class HostAgent implements AutoCloseable {
 
     private record FetchRequested(String why) implements Event {}
 
-    private record KernelChanged() implements Event {}
+    private record KernelChanged(KernelEvents.LinkChange change) implements Event {}
 
     private record RegisterAgain() implements Event {}
 
@@ -78,6 +85,11 @@ public final class HostAgent implements AutoCloseable {
     // Worker-thread state.
     private String fetchReason;
     private boolean reconcileWanted;
+    /** Links the monitor named since the last pass, and whether it saw changes it could not attribute. */
+    private final Set<String> changedLinks = new TreeSet<>();
+    private boolean linksUnattributed;
+    private L2Plan devicesOf;
+    private Set<String> planDevices = Set.of();
     private boolean fullReport;
     private boolean firewallReadBack = true;
     private List<String> lastFirewallProblems = List.of();
@@ -124,7 +136,7 @@ public final class HostAgent implements AutoCloseable {
                 }
             }
         });
-        kernelEvents.start(() -> events.add(new KernelChanged()));
+        kernelEvents.start(change -> events.add(new KernelChanged(change)));
         worker.start();
         long period = settings.heartbeatInterval().toMillis();
         heartbeats.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
@@ -179,7 +191,7 @@ public final class HostAgent implements AutoCloseable {
                     fetchReason = "registered again";
                 }
                 case FetchRequested f -> fetchReason = f.why();
-                case KernelChanged k -> reconcileWanted = true;
+                case KernelChanged k -> linkChanged(k.change());
                 case DeltaArrived d -> {
                     if (fetchReason != null) continue;
                     switch (tracker.offer(d.delta())) {
@@ -194,6 +206,43 @@ public final class HostAgent implements AutoCloseable {
         if ((reconcileWanted || retry) && tracker.current() != null) reconcile();
     }
 
+    /**
+     * Takes note of a link change that can matter: to a device of Skein's, to a device in one of Skein's bridges,
+     * or to a device the plan names (a tap, a flat network's interface). The hypervisor's other devices (the VM's
+     * end of a veth pair, anything unrelated) cause no pass at all.
+     */
+    private void linkChanged(KernelEvents.LinkChange change) {
+        HostPlan plan = tracker.current();
+        if (!change.attributed()) {
+            linksUnattributed = true;
+        } else if (plan == null || DeviceNames.owned(change.device()) || change.master() != null && DeviceNames.owned(change.master())
+                || devicesOf(plan.l2()).contains(change.device())) {
+            changedLinks.add(change.device());
+        } else {
+            return;
+        }
+        reconcileWanted = true;
+    }
+
+    private Set<String> devicesOf(L2Plan l2) {
+        if (l2 != devicesOf) {
+            Set<String> names = new HashSet<>();
+            for (L2Plan.Network n : l2.networks()) {
+                names.add(n.bridge());
+                switch (n.uplink()) {
+                    case Uplink.Vxlan v -> names.add(v.device());
+                    case Uplink.Flat f -> names.add(f.device());
+                    case Uplink.Vlan v -> names.add(v.device());
+                    case Uplink.Unavailable u -> { }
+                }
+                n.plugs().forEach(p -> names.add(p.tap()));
+            }
+            planDevices = names;
+            devicesOf = l2;
+        }
+        return planDevices;
+    }
+
     private void fetch() {
         try {
             HostPlan plan = controller.fetchPlan(settings.host());
@@ -204,6 +253,7 @@ public final class HostAgent implements AutoCloseable {
             reconcileWanted = true;
             fullReport = true;
             firewallReadBack = true;
+            realiser.forget();
         } catch (RuntimeException e) {
             retryLater("cannot fetch the plan (" + fetchReason + "): " + e.getMessage());
         }
@@ -214,8 +264,12 @@ public final class HostAgent implements AutoCloseable {
         reconcileWanted = false;
         ReconcileReport report;
         Map<String, String> statuses;
+        if (linksUnattributed) realiser.forget();
+        List<String> changedDevices = List.copyOf(changedLinks);
+        changedLinks.clear();
+        linksUnattributed = false;
         try {
-            L2Realiser.Realised l2 = realiser.realise(plan.l2());
+            L2Realiser.Realised l2 = realiser.realise(plan.l2(), changedDevices);
             report = l2.report();
             statuses = PortStatuses.of(plan.l2(), l2.links());
         } catch (RuntimeException e) {

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -96,13 +97,16 @@ class HostAgentTest {
 
     /** Link events fired by the test, as the link monitor would fire them. */
     static final class ManualEvents implements KernelEvents {
-        volatile Runnable onChange = () -> {};
+        volatile Consumer<LinkChange> onChange = c -> {};
 
-        @Override public void start(Runnable r) { onChange = r; }
+        @Override public void start(Consumer<LinkChange> c) { onChange = c; }
 
         @Override public void close() {}
 
-        void fire() { onChange.run(); }
+        /** A change the monitor could not attribute to one device. */
+        void fire() { onChange.accept(LinkChange.ANY); }
+
+        void fire(String device) { onChange.accept(new LinkChange(device, null)); }
     }
 
     FakeController controller;
@@ -212,6 +216,41 @@ class HostAgentTest {
         assertEquals(reports + 1, controller.reports.size(), "one report for the new revision, none for the idle link events");
         assertEquals(Map.of(), controller.reports.get(controller.reports.size() - 1).statuses());
         assertEquals(batches, kernel.batchCount(), "nothing to change in the kernel");
+    }
+
+    @Test
+    void aTapEventIsHandledByReadingThatTapAloneAndUnrelatedLinksCauseNoPass() {
+        String tap = DeviceNames.tap(P1);
+        int fullReads = kernel.fullLinkReads.get();
+        int reports = controller.reports.size();
+        events.fire("vnet7");
+        events.fire("eth0");
+        kernel.addTap(tap);
+        events.fire(tap);
+        await("port ACTIVE", () -> "ACTIVE".equals(controller.statuses().get(P1)));
+        assertEquals(fullReads, kernel.fullLinkReads.get(), "no link but the tap was read");
+        assertEquals(List.of(tap, tap), kernel.deviceReads, "the tap before plugging it and after");
+        assertEquals(reports + 1, controller.reports.size());
+
+        kernel.removeTap(tap);
+        events.fire(tap);
+        await("port DOWN", () -> "DOWN".equals(controller.statuses().get(P1)));
+        assertEquals(fullReads, kernel.fullLinkReads.get());
+    }
+
+    @Test
+    void aDeltaThatAddsAPortReadsItsTapAndAnUnattributedChangeReadsEverything() {
+        kernel.addTap(DeviceNames.tap(P3));
+        int fullReads = kernel.fullLinkReads.get();
+        change(intent(port(P1, "h1"), port(P2, "h2"), port(P3, "h1")), 2);
+        await("new port plugged", () -> "ACTIVE".equals(controller.statuses().get(P3)));
+        assertEquals(fullReads, kernel.fullLinkReads.get(), "the new tap is read, not every link");
+        assertTrue(kernel.deviceReads.contains(DeviceNames.tap(P3)));
+
+        kernel.addTap(DeviceNames.tap(P1));
+        events.fire();
+        await("the other tap found by reading everything", () -> "ACTIVE".equals(controller.statuses().get(P1)));
+        assertTrue(kernel.fullLinkReads.get() > fullReads);
     }
 
     @Test

@@ -60,7 +60,7 @@ class L2RealiserTest {
     @Test
     void realisingAConvergedHostReusesTheLinksItReadForTheDiff() {
         RecordedRunner runner = RecordedRunner.of("converged");
-        L2Realiser.Realised realised = new L2Realiser(runner, Iproute2.host()).realise(plan(networkA(plug(1))));
+        L2Realiser.Realised realised = new L2Realiser(runner, Iproute2.host()).realise(plan(networkA(plug(1))), List.of());
 
         assertFalse(realised.report().changed());
         assertEquals(1, runner.calls.stream().filter(c -> c.argv().contains("link")).count());
@@ -70,7 +70,7 @@ class L2RealiserTest {
     @Test
     void realisingReadsTheLinksAgainAfterAnIpBatch() {
         RecordedRunner runner = RecordedRunner.of("drifted");
-        L2Realiser.Realised realised = new L2Realiser(runner, Iproute2.host()).realise(plan(networkA(plug(1))));
+        L2Realiser.Realised realised = new L2Realiser(runner, Iproute2.host()).realise(plan(networkA(plug(1))), List.of());
 
         assertTrue(realised.report().changed());
         List<RecordedRunner.Call> calls = runner.calls;
@@ -97,7 +97,7 @@ class L2RealiserTest {
             return new CommandRunner.Result(0, argv.contains("dev") ? plugged : unplugged, "");
         };
 
-        L2Realiser.Realised realised = new L2Realiser(kernel, Iproute2.host()).realise(plan(networkA(plug(1))));
+        L2Realiser.Realised realised = new L2Realiser(kernel, Iproute2.host()).realise(plan(networkA(plug(1))), List.of());
 
         assertEquals(List.of("link set tap00000001-11 master " + BR_A),
                 realised.report().actions().stream().map(Action::command).toList());
@@ -105,6 +105,55 @@ class L2RealiserTest {
         assertEquals(1, calls.stream().filter(a -> a.contains("link") && !a.contains("dev") && !a.contains("-batch")).count());
         assertEquals(BR_A, realised.links().links().get("tap00000001-11").master());
         assertEquals(links.size(), realised.links().links().size());
+    }
+
+    @Test
+    void betweenFullReadsOnlyNamedDevicesAndWhatThePlanChangedAreReadAgain() {
+        RecordedRunner runner = RecordedRunner.of("converged");
+        L2Realiser realiser = new L2Realiser(runner, Iproute2.host());
+        realiser.realise(plan(networkA(plug(1))), List.of());
+        assertEquals(2, runner.calls.size(), "the first pass reads every link and the FDB");
+
+        runner.calls.clear();
+        L2Realiser.Realised again = realiser.realise(plan(networkA(plug(1))), List.of("tap00000001-11"));
+        assertEquals(List.of(List.of("ip", "-j", "-d", "link", "show", "dev", "tap00000001-11")), runner.calls.stream().map(RecordedRunner.Call::argv).toList());
+        assertFalse(again.report().changed());
+        assertEquals(BR_A, again.links().links().get("tap00000001-11").master());
+
+        runner.calls.clear();
+        L2Realiser.Realised added = realiser.realise(plan(networkA(plug(1), plug(2))), List.of());
+        assertEquals(List.of(List.of("ip", "-j", "-d", "link", "show", "dev", "tap00000002-11")), runner.calls.stream().map(RecordedRunner.Call::argv).toList(),
+                "a new port's tap is looked for");
+        assertEquals(List.of(portId(2)), added.report().waitingPorts());
+
+        runner.calls.clear();
+        L2Plan.Network moreRemotes = new L2Plan.Network(NET_A, BR_A, 1450, new Uplink.Vxlan(VX_A, 100, "198.51.100.1",
+                List.of("198.51.100.2", "198.51.100.3", "198.51.100.4"), List.of(new Uplink.RemoteMac("fa:16:3e:00:00:03", "198.51.100.2"))),
+                List.of(plug(1), plug(2)));
+        realiser.realise(plan(moreRemotes), List.of());
+        assertEquals(List.of("fdb append " + ZERO + " dev " + VX_A + " dst 198.51.100.4"), runner.batchLines("bridge"));
+        assertTrue(runner.calls.stream().noneMatch(c -> c.argv().equals(List.of("ip", "-j", "-d", "link", "show"))), "no full read");
+        assertTrue(runner.calls.contains(new RecordedRunner.Call(List.of("bridge", "-j", "fdb", "show", "dev", VX_A), "")),
+                "the changed uplink's FDB is read");
+    }
+
+    @Test
+    void afterAFailedBatchOrForgettingEverythingIsReadAgain() {
+        RecordedRunner failing = new RecordedRunner(RecordedRunner.resource("drifted-links.json"), RecordedRunner.resource("drifted-fdb.json"),
+                new CommandRunner.Result(1, "", "Error: Device does not exist."));
+        L2Realiser realiser = new L2Realiser(failing, Iproute2.host());
+        assertFalse(realiser.realise(plan(networkA(plug(1))), List.of()).report().succeeded());
+        failing.calls.clear();
+        realiser.realise(plan(networkA(plug(1))), List.of());
+        assertTrue(failing.calls.stream().anyMatch(c -> c.argv().equals(List.of("ip", "-j", "-d", "link", "show"))));
+
+        RecordedRunner runner = RecordedRunner.of("converged");
+        L2Realiser converged = new L2Realiser(runner, Iproute2.host());
+        converged.realise(plan(networkA(plug(1))), List.of());
+        converged.forget();
+        runner.calls.clear();
+        converged.realise(plan(networkA(plug(1))), List.of());
+        assertEquals(2, runner.calls.size());
     }
 
     @Test
@@ -246,7 +295,7 @@ class L2RealiserTest {
     void namespaceIsPassedToEveryCommand() {
         RecordedRunner runner = RecordedRunner.of("drifted");
         new L2Realiser(runner, new Iproute2("skt-h1")).reconcile(plan(networkA(plug(1))));
-        assertEquals(4, runner.calls.size());
+        assertEquals(6, runner.calls.size(), "the read, the two batches, and the read-back the next pass starts from");
         assertTrue(runner.calls.stream().allMatch(c -> c.argv().subList(1, 3).equals(List.of("-n", "skt-h1"))));
     }
 
