@@ -64,7 +64,7 @@ public final class HostAgent implements AutoCloseable {
 
     private record FetchRequested(String why) implements Event {}
 
-    private record KernelChanged(KernelEvents.LinkChange change) implements Event {}
+    private record KernelChanged(KernelEvents.LinkChange change, long atNanos) implements Event {}
 
     private record RegisterAgain() implements Event {}
 
@@ -136,7 +136,7 @@ public final class HostAgent implements AutoCloseable {
                 }
             }
         });
-        kernelEvents.start(change -> events.add(new KernelChanged(change)));
+        kernelEvents.start(change -> events.add(new KernelChanged(change, System.nanoTime())));
         worker.start();
         long period = settings.heartbeatInterval().toMillis();
         heartbeats.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
@@ -159,8 +159,12 @@ public final class HostAgent implements AutoCloseable {
                 List<Event> batch = new ArrayList<>();
                 if (first != null) {
                     batch.add(first);
-                    // A tap usually appears with a few link events in a row; take them (and whatever else came) at once.
-                    if (first instanceof KernelChanged) Thread.sleep(settings.debounce().toMillis());
+                    // A tap usually appears with a few link events in a row; take them (and whatever else came) at once,
+                    // waiting for the rest only while the first is younger than the debounce time.
+                    if (first instanceof KernelChanged k) {
+                        long left = settings.debounce().toNanos() - (System.nanoTime() - k.atNanos());
+                        if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
+                    }
                     events.drainTo(batch);
                 }
                 handle(batch);

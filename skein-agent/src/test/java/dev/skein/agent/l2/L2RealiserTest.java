@@ -108,6 +108,29 @@ class L2RealiserTest {
     }
 
     @Test
+    void aTapThatVanishesWhileItIsReleasedIsNoFailure() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode links = (ArrayNode) json.readTree(RecordedRunner.resource("converged-links.json"));
+        String withTap = json.writeValueAsString(links);
+        for (int i = 0; i < links.size(); i++) if (links.get(i).path("ifname").asText().equals("tap00000001-11")) links.remove(i);
+        String withoutTap = json.writeValueAsString(links);
+        List<String> batches = new ArrayList<>();
+        CommandRunner kernel = (argv, stdin) -> {
+            if (argv.contains("-batch")) {
+                batches.add(stdin.strip());
+                return new CommandRunner.Result(1, "", "Cannot find device \"tap00000001-11\"\nCommand failed -:1");
+            }
+            if (argv.contains("fdb")) return new CommandRunner.Result(0, RecordedRunner.resource("converged-fdb.json"), "");
+            return new CommandRunner.Result(0, batches.isEmpty() ? withTap : withoutTap, "");
+        };
+
+        ReconcileReport report = new L2Realiser(kernel, Iproute2.host()).reconcile(plan(networkA()));
+
+        assertEquals(List.of("link set tap00000001-11 nomaster"), batches, "the port left the plan, so its tap leaves the bridge");
+        assertTrue(report.succeeded(), "the tap is gone, which leaves the kernel as the plan wants it: " + report.errors());
+    }
+
+    @Test
     void betweenFullReadsOnlyNamedDevicesAndWhatThePlanChangedAreReadAgain() {
         RecordedRunner runner = RecordedRunner.of("converged");
         L2Realiser realiser = new L2Realiser(runner, Iproute2.host());
