@@ -1,6 +1,5 @@
 package dev.skein.control;
 
-import dev.skein.model.AddressPair;
 import dev.skein.model.Agent;
 import dev.skein.model.FixedIp;
 import dev.skein.model.Port;
@@ -159,21 +158,8 @@ public final class HostPlanService {
         Map<String, List<String>> memberAddresses(Collection<String> groupIds) {
             List<String> missing = groupIds.stream().filter(g -> !addresses.containsKey(g)).toList();
             if (!missing.isEmpty()) {
-                Map<String, List<String>> memberPorts = members(missing);
-                TreeSet<String> portIds = new TreeSet<>();
-                memberPorts.values().forEach(portIds::addAll);
-                Map<String, Port> ports = new HashMap<>();
-                ports(portIds).forEach(p -> ports.put(p.id(), p));
-                Map<String, List<FixedIp>> ips = portIds.isEmpty() ? Map.of() : tx.ipAllocations().ofPorts(portIds);
-                for (String g : missing) {
-                    TreeSet<String> found = new TreeSet<>();
-                    for (String portId : memberPorts.get(g)) {
-                        ips.getOrDefault(portId, List.of()).forEach(ip -> found.add(ip.ipAddress()));
-                        Port p = ports.get(portId);
-                        if (p != null) p.allowedAddressPairs().stream().map(AddressPair::ipAddress).forEach(found::add);
-                    }
-                    addresses.put(g, List.copyOf(found));
-                }
+                Map<String, List<String>> read = tx.hostPlans().memberAddresses(missing);
+                missing.forEach(g -> addresses.put(g, read.getOrDefault(g, List.of())));
             }
             Map<String, List<String>> out = new TreeMap<>();
             groupIds.forEach(g -> out.put(g, addresses.get(g)));

@@ -34,4 +34,10 @@ public interface HostPlanRepository {
 
     /** The ids of the member ports of each of the groups (bound or not); groups without members are absent. */
     Map<String, List<String>> groupMembers(Collection<String> groupIds);
+
+    /**
+     * The addresses of each group's member ports (bound or not): their fixed IPs and the ip_address of their allowed
+     * address pairs, sorted, without duplicates; groups without any are absent.
+     */
+    Map<String, List<String>> memberAddresses(Collection<String> groupIds);
 }
