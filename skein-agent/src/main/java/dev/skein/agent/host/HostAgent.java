@@ -14,7 +14,6 @@ import dev.skein.plan.DeviceNames;
 import dev.skein.plan.HostPlan;
 import dev.skein.plan.L2Plan;
 import dev.skein.plan.PlanDelta;
-import dev.skein.plan.Uplink;
 import dev.skein.plan.fw.FirewallPlan;
 import dev.skein.plan.fw.FirewallSections;
 import org.slf4j.Logger;
@@ -49,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Both parts are read back from the kernel after every fetch (start, resync, gap). In between, the L2 part reads
  * back only the links the link monitor named and those the plan change concerns, and the firewall is diffed
- * against what was realised last. The firewall is realised after the L2 part. A port is reported ACTIVE only once both are in place, so a VM
- * never sends a packet through a port whose security groups and anti-spoofing are not yet enforced.
+ * against what was realised last. The firewall is realised after the L2 part. A port is reported ACTIVE only once
+ * both are in place, so a VM never sends a packet through a port whose security groups and anti-spoofing are not
+ * yet enforced.
  */
 public final class HostAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
@@ -232,13 +232,7 @@ public final class HostAgent implements AutoCloseable {
         if (l2 != devicesOf) {
             Set<String> names = new HashSet<>();
             for (L2Plan.Network n : l2.networks()) {
-                names.add(n.bridge());
-                switch (n.uplink()) {
-                    case Uplink.Vxlan v -> names.add(v.device());
-                    case Uplink.Flat f -> names.add(f.device());
-                    case Uplink.Vlan v -> names.add(v.device());
-                    case Uplink.Unavailable u -> { }
-                }
+                names.addAll(L2Realiser.devicesOf(n));
                 n.plugs().forEach(p -> names.add(p.tap()));
             }
             planDevices = names;

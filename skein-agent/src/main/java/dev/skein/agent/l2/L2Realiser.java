@@ -114,16 +114,8 @@ public final class L2Realiser {
             if (a == null || b == null || !a.bridge().equals(b.bridge()) || a.mtu() != b.mtu() || !a.uplink().equals(b.uplink())) {
                 for (L2Plan.Network n : new L2Plan.Network[] {a, b}) {
                     if (n == null) continue;
-                    devices.add(n.bridge());
-                    switch (n.uplink()) {
-                        case Uplink.Vxlan v -> {
-                            devices.add(v.device());
-                            fdbDevices.add(v.device());
-                        }
-                        case Uplink.Flat f -> devices.add(f.device());
-                        case Uplink.Vlan v -> devices.add(v.device());
-                        case Uplink.Unavailable u -> { }
-                    }
+                    devices.addAll(devicesOf(n));
+                    if (n.uplink() instanceof Uplink.Vxlan v) fdbDevices.add(v.device());
                 }
             }
             Map<String, L2Plan.Plug> plugs = new HashMap<>();
@@ -137,6 +129,16 @@ public final class L2Realiser {
             }
             plugs.values().forEach(p -> devices.add(p.tap()));
         }
+    }
+
+    /** The devices a network's section names besides its taps: its bridge and its uplink's device, if any. */
+    public static List<String> devicesOf(L2Plan.Network n) {
+        return switch (n.uplink()) {
+            case Uplink.Vxlan v -> List.of(n.bridge(), v.device());
+            case Uplink.Flat f -> List.of(n.bridge(), f.device());
+            case Uplink.Vlan v -> List.of(n.bridge(), v.device());
+            case Uplink.Unavailable u -> List.of(n.bridge());
+        };
     }
 
     /**
