@@ -211,9 +211,10 @@ public final class HostAgent implements AutoCloseable {
     }
 
     /**
-     * Takes note of a link change that can matter: to a device of Skein's, to a device in one of Skein's bridges,
-     * or to a device the plan names (a tap, a flat network's interface). The hypervisor's other devices (the VM's
-     * end of a veth pair, anything unrelated) cause no pass at all.
+     * Takes note of a link change. One that can matter now (to a device of Skein's, to a device in one of Skein's
+     * bridges, or to a device the plan names: a tap, a flat network's interface) asks for a pass; any other (the
+     * VM's end of a veth pair, a tap whose port is not planned here yet) causes none, and the device is read only
+     * once a plan needs it.
      */
     private void linkChanged(KernelEvents.LinkChange change) {
         HostPlan plan = tracker.current();
@@ -223,6 +224,7 @@ public final class HostAgent implements AutoCloseable {
                 || devicesOf(plan.l2()).contains(change.device())) {
             changedLinks.add(change.device());
         } else {
+            realiser.changed(change.device());
             return;
         }
         reconcileWanted = true;

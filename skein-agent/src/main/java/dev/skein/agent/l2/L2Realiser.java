@@ -8,6 +8,7 @@ import dev.skein.plan.Uplink;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,13 @@ import java.util.TreeSet;
  * {@code bridge -batch} run, none when nothing differs.
  *
  * <p>Reading every link back costs tens of milliseconds once a host has a thousand ports, so the realiser keeps
- * the state it read and, between full read-backs, reads again only the devices that can have changed: those the
- * caller names (the link monitor saw them change), those a new plan handles differently from the last one (a new
- * port's tap, a network whose uplink changed) and those its own batch changed. {@link #reconcile} and the first
- * {@link #realise} after {@link #forget} read everything, which is also what happens after any failure and after
- * a batch that created or deleted devices.
+ * the state it read and brings it up to date instead: a batch that succeeded is applied to it (as the firewall
+ * realiser trusts a transaction nft accepted), and a device is read again only once the link monitor says it
+ * changed and it matters: the caller names it, or a new plan needs it (a new port's tap that appeared before the
+ * port was planned). A device the monitor never named since the last read is as that read (or the last batch)
+ * left it. {@link #reconcile} and the first {@link #realise} after {@link #forget} read everything, which is also
+ * what happens after any failure and after a batch that created or deleted devices. Changes that make no link event
+ * (an FDB entry removed by hand) are therefore repaired at the next full read, the periodic resync at the latest.
  */
 public final class L2Realiser {
     /** Past this many devices to read again, one read of every link is cheaper than one read each. */
@@ -37,6 +40,8 @@ public final class L2Realiser {
     private KernelL2State known;
     /** The plan the known state was made to match. */
     private L2Plan realised;
+    /** Devices that changed since the known state was read and have not been read again. */
+    private final Set<String> unread = new HashSet<>();
 
     public L2Realiser(CommandRunner runner, Iproute2 iproute2) {
         this.runner = runner;
@@ -53,23 +58,17 @@ public final class L2Realiser {
     }
 
     /**
-     * Makes the kernel match the plan, reading back only what may differ from the state known since the last full
-     * read: the changed devices the caller names and those the plan handles differently from the last one.
+     * Makes the kernel match the plan, reading back only what may differ from the state known: the changed devices
+     * the caller names, and those the plan handles differently from the last one that changed since they were read.
      */
     public Realised realise(L2Plan plan, Collection<String> changedDevices) {
         KernelL2State start = known;
-        L2Plan last = realised;
+        Set<String> devices = new TreeSet<>(changedDevices);
+        for (String d : planChanges(realised == null ? L2Plan.EMPTY : realised, plan)) if (unread.contains(d)) devices.add(d);
         // Whatever fails from here on, the next realise reads everything.
-        forget();
-        KernelL2State before;
-        if (start == null) {
-            before = read();
-        } else {
-            Set<String> devices = new TreeSet<>(changedDevices);
-            Set<String> fdbDevices = new TreeSet<>();
-            planChanges(last, plan, devices, fdbDevices);
-            before = devices.size() + fdbDevices.size() > MAX_TARGETED_READS ? read() : reread(start, devices, fdbDevices);
-        }
+        known = null;
+        realised = null;
+        KernelL2State before = start == null || devices.size() > MAX_TARGETED_READS ? read() : reread(start, devices);
         L2Diff.Result diff = L2Diff.compute(plan, before);
         List<String> errors = new ArrayList<>();
         apply(Action.Tool.IP, "ip", diff.actions(), errors);
@@ -91,17 +90,26 @@ public final class L2Realiser {
     public void forget() {
         known = null;
         realised = null;
+        unread.clear();
     }
 
+    /** The device changed, but the caller does not need it looked at now: it is read again before it is relied on. */
+    public void changed(String device) {
+        if (known != null) unread.add(device);
+    }
+
+    /** Everything, read back; nothing changed before it is unread any more. */
     public KernelL2State read() {
+        unread.clear();
         return KernelL2State.parse(query(iproute2.ip("-j", "-d", "link", "show")), query(iproute2.bridge("-j", "fdb", "show")));
     }
 
     /**
      * The devices whose wanted state differs between two plans: the taps of plugs that came, went or changed, and
-     * for a network that came, went or changed otherwise its bridge and uplink (with the uplink's FDB for VXLAN).
+     * for a network that came, went or changed otherwise its bridge and uplink.
      */
-    static void planChanges(L2Plan before, L2Plan after, Set<String> devices, Set<String> fdbDevices) {
+    static Set<String> planChanges(L2Plan before, L2Plan after) {
+        Set<String> devices = new TreeSet<>();
         Map<String, L2Plan.Network> old = new HashMap<>();
         before.networks().forEach(n -> old.put(n.networkId(), n));
         Map<String, L2Plan.Network> now = new HashMap<>();
@@ -112,11 +120,7 @@ public final class L2Realiser {
             L2Plan.Network a = old.get(id), b = now.get(id);
             if (a == b) continue;
             if (a == null || b == null || !a.bridge().equals(b.bridge()) || a.mtu() != b.mtu() || !a.uplink().equals(b.uplink())) {
-                for (L2Plan.Network n : new L2Plan.Network[] {a, b}) {
-                    if (n == null) continue;
-                    devices.addAll(devicesOf(n));
-                    if (n.uplink() instanceof Uplink.Vxlan v) fdbDevices.add(v.device());
-                }
+                for (L2Plan.Network n : new L2Plan.Network[] {a, b}) if (n != null) devices.addAll(devicesOf(n));
             }
             Map<String, L2Plan.Plug> plugs = new HashMap<>();
             if (a != null) a.plugs().forEach(p -> plugs.put(p.portId(), p));
@@ -129,6 +133,7 @@ public final class L2Realiser {
             }
             plugs.values().forEach(p -> devices.add(p.tap()));
         }
+        return devices;
     }
 
     /** The devices a network's section names besides its taps: its bridge and its uplink's device, if any. */
@@ -142,42 +147,74 @@ public final class L2Realiser {
     }
 
     /**
-     * The state after the batches: the devices the ip batch set and the FDBs the bridge batch changed are read
-     * again; after a batch that created or deleted devices (which moves ports out of bridges, too) everything is.
+     * The state after batches that succeeded: the state before with their changes made, as the kernel accepted them;
+     * after a batch that created or deleted devices (which also moves ports out of bridges) everything is read.
      */
     private KernelL2State afterBatches(KernelL2State before, List<Action> actions) {
-        Set<String> devices = new TreeSet<>();
-        Set<String> fdbDevices = new TreeSet<>();
+        if (actions.isEmpty()) return before;
+        Map<String, KernelL2State.Link> links = new LinkedHashMap<>(before.links());
+        List<KernelL2State.FdbEntry> fdb = new ArrayList<>(before.fdb());
         for (Action a : actions) {
-            String[] words = a.command().split(" ");
-            if (a.tool() == Action.Tool.BRIDGE) {
-                for (int i = 0; i + 1 < words.length; i++) if (words[i].equals("dev")) fdbDevices.add(words[i + 1]);
-                continue;
-            }
-            if (words.length < 3 || !words[0].equals("link") || !words[1].equals("set")) return read();
-            devices.add(words[2]);
+            String[] w = a.command().split(" ");
+            boolean applied = a.tool() == Action.Tool.IP ? setLink(links, w) : setFdb(fdb, w);
+            if (!applied) return read();
         }
-        if (devices.isEmpty() && fdbDevices.isEmpty()) return before;
-        return devices.size() + fdbDevices.size() > MAX_TARGETED_READS ? read() : reread(before, devices, fdbDevices);
+        return new KernelL2State(links, fdb);
     }
 
-    /** The state with the given devices, and the FDB entries of the given devices, read back again. */
-    private KernelL2State reread(KernelL2State state, Set<String> devices, Set<String> fdbDevices) {
+    /** Applies "link set DEV [master BR | nomaster] [mtu N] [up | down]"; false for any other line. */
+    private static boolean setLink(Map<String, KernelL2State.Link> links, String[] w) {
+        if (w.length < 3 || !w[0].equals("link") || !w[1].equals("set")) return false;
+        KernelL2State.Link l = links.get(w[2]);
+        if (l == null) return false;
+        String master = l.master();
+        int mtu = l.mtu();
+        boolean up = l.up();
+        for (int i = 3; i < w.length; i++) {
+            switch (w[i]) {
+                case "master" -> master = w[++i];
+                case "nomaster" -> master = null;
+                case "mtu" -> mtu = Integer.parseInt(w[++i]);
+                case "up" -> up = true;
+                case "down" -> up = false;
+                default -> {
+                    return false;
+                }
+            }
+        }
+        links.put(l.name(), new KernelL2State.Link(l.name(), l.kind(), master, mtu, up, l.vxlan()));
+        return true;
+    }
+
+    /** Applies "fdb append|replace|del MAC dev DEV dst IP"; false for any other line. */
+    private static boolean setFdb(List<KernelL2State.FdbEntry> fdb, String[] w) {
+        if (w.length != 7 || !w[0].equals("fdb") || !w[3].equals("dev") || !w[5].equals("dst")) return false;
+        KernelL2State.FdbEntry entry = new KernelL2State.FdbEntry(w[4], w[2], w[6]);
+        switch (w[1]) {
+            case "append" -> fdb.add(entry);
+            case "replace" -> {
+                fdb.removeIf(e -> e.device().equals(entry.device()) && e.mac().equals(entry.mac()));
+                fdb.add(entry);
+            }
+            case "del" -> fdb.remove(entry);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The state with the given devices read back again. */
+    private KernelL2State reread(KernelL2State state, Set<String> devices) {
+        if (devices.isEmpty()) return state;
         Map<String, KernelL2State.Link> links = new LinkedHashMap<>(state.links());
         for (String device : devices) {
             KernelL2State.Link link = readLink(device);
             if (link == null) links.remove(device);
             else links.put(device, link);
+            unread.remove(device);
         }
-        List<KernelL2State.FdbEntry> fdb = new ArrayList<>();
-        for (KernelL2State.FdbEntry e : state.fdb()) if (!fdbDevices.contains(e.device())) fdb.add(e);
-        for (String device : fdbDevices) {
-            if (!links.containsKey(device)) continue;
-            for (KernelL2State.FdbEntry e : KernelL2State.parse("[]", query(iproute2.bridge("-j", "fdb", "show", "dev", device))).fdb()) {
-                if (e.device().equals(device)) fdb.add(e);
-            }
-        }
-        return new KernelL2State(links, fdb);
+        return new KernelL2State(links, state.fdb());
     }
 
     /** One device as the kernel reports it, or null if it does not exist. */
