@@ -6,6 +6,7 @@ import dev.skein.agent.fw.FirewallRealiser;
 import dev.skein.agent.fw.FirewallReport;
 import dev.skein.agent.fw.Nft;
 import dev.skein.agent.l2.Action;
+import dev.skein.agent.l2.KernelL2State;
 import dev.skein.agent.l2.L2Realiser;
 import dev.skein.agent.l2.ReconcileReport;
 import dev.skein.bus.Bus;
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
@@ -188,6 +190,7 @@ public final class HostAgent implements AutoCloseable {
         }
         boolean retry = retryAtNanos != 0 && now - retryAtNanos >= 0;
         if (retry) retryAtNanos = 0;
+        Map<String, KernelEvents.LinkChange> lastChanges = new LinkedHashMap<>();
         for (Event e : batch) {
             switch (e) {
                 case RegisterAgain r -> {
@@ -195,7 +198,14 @@ public final class HostAgent implements AutoCloseable {
                     fetchReason = "registered again";
                 }
                 case FetchRequested f -> fetchReason = f.why();
-                case KernelChanged k -> linkChanged(k.change());
+                case KernelChanged k -> {
+                    if (k.change().attributed()) {
+                        lastChanges.put(k.change().device(), k.change());
+                    } else {
+                        linksUnattributed = true;
+                        reconcileWanted = true;
+                    }
+                }
                 case DeltaArrived d -> {
                     if (fetchReason != null) continue;
                     switch (tracker.offer(d.delta())) {
@@ -206,28 +216,38 @@ public final class HostAgent implements AutoCloseable {
                 }
             }
         }
+        lastChanges.values().forEach(this::linkChanged);
         if (fetchReason != null) fetch();
         if ((reconcileWanted || retry) && tracker.current() != null) reconcile();
     }
 
     /**
-     * Takes note of a link change. One that can matter now (to a device of Skein's, to a device in one of Skein's
-     * bridges, or to a device the plan names: a tap, a flat network's interface) asks for a pass; any other (the
-     * VM's end of a veth pair, a tap whose port is not planned here yet) causes none, and the device is read only
-     * once a plan needs it.
+     * Takes note of the latest change of one link in a batch of events. A device whose reported state is the one
+     * already known needs nothing (the events of the agent's own batches end so). One that can matter now (a device
+     * of Skein's, a device in one of Skein's bridges, a device the plan names: a tap, a flat network's interface)
+     * asks for a pass that reads it; any other (the VM's end of a veth pair, a tap whose port is not planned here
+     * yet) causes none, and the device is read only once a plan needs it.
      */
     private void linkChanged(KernelEvents.LinkChange change) {
         HostPlan plan = tracker.current();
-        if (!change.attributed()) {
-            linksUnattributed = true;
-        } else if (plan == null || DeviceNames.owned(change.device()) || change.master() != null && DeviceNames.owned(change.master())
+        if (plan != null && isKnown(change)) return;
+        if (plan == null || DeviceNames.owned(change.device()) || !change.deleted() && change.master() != null && DeviceNames.owned(change.master())
                 || devicesOf(plan.l2()).contains(change.device())) {
             changedLinks.add(change.device());
+            reconcileWanted = true;
         } else {
             realiser.changed(change.device());
-            return;
         }
-        reconcileWanted = true;
+    }
+
+    /**
+     * Whether the change reports what the realiser already holds for the device. Never for a deleted device, nor for
+     * a VXLAN device, whose tunnel settings no event shows.
+     */
+    private boolean isKnown(KernelEvents.LinkChange change) {
+        if (change.deleted() || change.mtu() == 0 || change.device().startsWith(DeviceNames.VXLAN_PREFIX)) return false;
+        KernelL2State.Link link = realiser.known(change.device());
+        return link != null && link.up() == change.up() && link.mtu() == change.mtu() && Objects.equals(link.master(), change.master());
     }
 
     private Set<String> devicesOf(L2Plan l2) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -27,8 +28,11 @@ public final class LinkMonitor implements KernelEvents {
     private static final Logger LOG = LoggerFactory.getLogger(LinkMonitor.class);
     private static final long FIRST_RESTART_MS = 500;
     private static final long MAX_RESTART_MS = 30_000;
-    /** "12: tap1234@v1234: <...> mtu 1500 ... master skbr-5 state UP ...", or "Deleted 12: ..." once it is gone. */
-    private static final Pattern LINE = Pattern.compile("^(?:Deleted )?\\d+: ([^\\s:@]+)(?:@[^\\s:]*)?: ");
+    /**
+     * "12: tap1234@v1234: <BROADCAST,UP,LOWER_UP> mtu 1500 ... master skbr-5 state UP ...", or "Deleted 12: ..." when
+     * the device is gone or has left a bridge.
+     */
+    private static final Pattern LINE = Pattern.compile("^(Deleted )?\\d+: ([^\\s:@]+)(?:@[^\\s:]*)?: <([^>]*)> mtu (\\d+) ");
     private static final Pattern MASTER = Pattern.compile(" master (\\S+) ");
 
     private final List<String> argv;
@@ -98,12 +102,13 @@ public final class LinkMonitor implements KernelEvents {
         }
     }
 
-    /** The device one monitor line is about, or {@link LinkChange#ANY} if the line names none. */
+    /** The device one monitor line is about and its state, or {@link LinkChange#ANY} if the line cannot be read. */
     static LinkChange parse(String line) {
         Matcher m = LINE.matcher(line);
         if (!m.find()) return LinkChange.ANY;
         Matcher master = MASTER.matcher(line);
-        return new LinkChange(m.group(1), master.find(m.end()) ? master.group(1) : null);
+        boolean up = Arrays.asList(m.group(3).split(",")).contains("UP");
+        return new LinkChange(m.group(2), m.group(1) != null, master.find(m.end() - 1) ? master.group(1) : null, up, Integer.parseInt(m.group(4)));
     }
 
     @Override

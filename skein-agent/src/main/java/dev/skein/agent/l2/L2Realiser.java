@@ -93,6 +93,11 @@ public final class L2Realiser {
         unread.clear();
     }
 
+    /** The device as the known state has it, or null if it has none, or none that is still current. */
+    public KernelL2State.Link known(String device) {
+        return known == null || unread.contains(device) ? null : known.links().get(device);
+    }
+
     /** The device changed, but the caller does not need it looked at now: it is read again before it is relied on. */
     public void changed(String device) {
         if (known != null) unread.add(device);

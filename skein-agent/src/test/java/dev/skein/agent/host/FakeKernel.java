@@ -38,6 +38,9 @@ final class FakeKernel implements CommandRunner {
 
     synchronized void removeTap(String name) { links.remove(name); }
 
+    /** Takes the device out of its bridge, as someone might by hand. */
+    synchronized void unplug(String name) { links.computeIfPresent(name, (n, l) -> l.with(null, l.mtu(), l.up())); }
+
     synchronized String masterOf(String name) { return links.containsKey(name) ? links.get(name).master() : null; }
 
     synchronized boolean has(String name) { return links.containsKey(name); }

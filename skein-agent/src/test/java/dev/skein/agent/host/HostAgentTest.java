@@ -1,5 +1,6 @@
 package dev.skein.agent.host;
 
+import dev.skein.agent.host.KernelEvents.LinkChange;
 import dev.skein.bus.Bus;
 import dev.skein.bus.InProcessBus;
 import dev.skein.bus.PlanCodec;
@@ -106,7 +107,9 @@ class HostAgentTest {
         /** A change the monitor could not attribute to one device. */
         void fire() { onChange.accept(LinkChange.ANY); }
 
-        void fire(String device) { onChange.accept(new LinkChange(device, null)); }
+        void fire(String device) { onChange.accept(new LinkChange(device)); }
+
+        void fire(LinkChange change) { onChange.accept(change); }
     }
 
     FakeController controller;
@@ -253,6 +256,30 @@ class HostAgentTest {
         events.fire();
         await("the other tap found by reading everything", () -> "ACTIVE".equals(controller.statuses().get(P1)));
         assertTrue(kernel.fullLinkReads.get() > fullReads);
+    }
+
+    @Test
+    void eventsThatReportWhatTheAgentAlreadyHoldsCauseNoPass() {
+        String tap = DeviceNames.tap(P1), bridge = DeviceNames.bridge(NET);
+        kernel.addTap(tap);
+        events.fire(tap);
+        await("port ACTIVE", () -> "ACTIVE".equals(controller.statuses().get(P1)));
+        int batches = kernel.batchCount();
+        List<String> reads = List.copyOf(kernel.deviceReads);
+
+        // What the kernel says after the agent plugged the tap (up, in the bridge, the network's MTU): nothing new.
+        events.fire(new LinkChange(tap, false, bridge, false, 1500));
+        events.fire(new LinkChange(tap, false, bridge, true, 1450));
+        events.fire(new LinkChange("vnet7", false, null, true, 1500));
+        change(controller.intent, 2);
+        await("revision 2 realised", () -> controller.realised() == 2);
+        assertEquals(reads, kernel.deviceReads, "the tap's last event matched what the agent holds");
+
+        // Taken out of its bridge by hand: the event disagrees, so the tap is read and put back.
+        kernel.unplug(tap);
+        events.fire(new LinkChange(tap, true, bridge, true, 1450));
+        await("put back", () -> bridge.equals(kernel.masterOf(tap)));
+        assertEquals(batches + 1, kernel.batchCount());
     }
 
     @Test
