@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -130,17 +131,26 @@ public final class HostPlanService {
     }
 
     /**
-     * Reads for the firewall inside one transaction, remembering group members and their addresses: the deltas of
-     * one change to many hosts need the same groups again and again.
+     * Reads for the firewall inside one transaction, remembering ports, group members and their addresses: the
+     * deltas of one change to many hosts need the same ones again and again.
      */
     static final class FirewallReads {
         private final Tx tx;
         private final Map<String, List<String>> members = new HashMap<>();
         private final Map<String, List<String>> addresses = new HashMap<>();
+        private final Map<String, Optional<Port>> ports = new HashMap<>();
 
         FirewallReads(Tx tx) { this.tx = tx; }
 
-        List<Port> ports(Collection<String> ids) { return ids.isEmpty() ? List.of() : tx.ports().getAll(ids); }
+        /** The ports that exist among the ids. */
+        List<Port> ports(Collection<String> ids) {
+            List<String> missing = ids.stream().filter(id -> !ports.containsKey(id)).toList();
+            if (!missing.isEmpty()) {
+                missing.forEach(id -> ports.put(id, Optional.empty()));
+                tx.ports().getAll(missing).forEach(p -> ports.put(p.id(), Optional.of(p)));
+            }
+            return ids.stream().map(ports::get).flatMap(Optional::stream).toList();
+        }
 
         /** The member ports of each group (bound or not). */
         Map<String, List<String>> members(Collection<String> groupIds) {

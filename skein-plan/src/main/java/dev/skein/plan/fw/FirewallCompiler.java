@@ -45,6 +45,9 @@ import java.util.zip.CRC32;
  *
  * <p>Remote groups become one named set of member addresses per (group, IP version) and one rule that matches
  * it; membership changes are element changes, never rule changes.
+ *
+ * <p>Compiling goes through {@link FirewallSections}: each port's chains are compiled on their own (which is what
+ * lets a change compile only the ports it touched), and the tables are assembled from the sections.
  */
 public final class FirewallCompiler {
     public static final String TABLE = "skein";
