@@ -223,20 +223,24 @@ public final class HostAgent implements AutoCloseable {
 
     /**
      * Takes note of the latest change of one link in a batch of events. A device whose reported state is the one
-     * already known needs nothing (the events of the agent's own batches end so). One that can matter now (a device
-     * of Skein's, a device in one of Skein's bridges, a device the plan names: a tap, a flat network's interface)
-     * asks for a pass that reads it; any other (the VM's end of a veth pair, a tap whose port is not planned here
-     * yet) causes none, and the device is read only once a plan needs it.
+     * already known needs nothing (the events of the agent's own batches end so). Otherwise the state the event
+     * reports for a hypervisor's device (a tap: its bridge, MTU, up or not) is taken as read; a device of Skein's,
+     * a deleted one or one reported without its state is read. One that can matter now (a device of Skein's, a
+     * device in one of Skein's bridges, a device the plan names: a tap, a flat network's interface) asks for a pass;
+     * any other (the VM's end of a veth pair, a tap whose port is not planned here yet) causes none.
      */
     private void linkChanged(KernelEvents.LinkChange change) {
         HostPlan plan = tracker.current();
         if (plan != null && isKnown(change)) return;
-        if (plan == null || DeviceNames.owned(change.device()) || !change.deleted() && change.master() != null && DeviceNames.owned(change.master())
-                || devicesOf(plan.l2()).contains(change.device())) {
-            changedLinks.add(change.device());
+        String device = change.device();
+        boolean described = !change.deleted() && change.mtu() > 0 && !DeviceNames.owned(device);
+        if (described) realiser.observed(device, change.master(), change.up(), change.mtu());
+        if (plan == null || DeviceNames.owned(device) || !change.deleted() && change.master() != null && DeviceNames.owned(change.master())
+                || devicesOf(plan.l2()).contains(device)) {
+            if (!described) changedLinks.add(device);
             reconcileWanted = true;
-        } else {
-            realiser.changed(change.device());
+        } else if (!described) {
+            realiser.changed(device);
         }
     }
 

@@ -98,6 +98,20 @@ public final class L2Realiser {
         return known == null || unread.contains(device) ? null : known.links().get(device);
     }
 
+    /**
+     * The kernel reported the device's state with a change (the link monitor prints master, MTU and flags): the
+     * known state takes it as if the device had been read. Not for Skein's own devices, whose kind and tunnel
+     * settings no event shows.
+     */
+    public void observed(String device, String master, boolean up, int mtu) {
+        if (known == null) return;
+        Map<String, KernelL2State.Link> links = new LinkedHashMap<>(known.links());
+        KernelL2State.Link was = links.get(device);
+        links.put(device, new KernelL2State.Link(device, was == null ? null : was.kind(), master, mtu, up, was == null ? null : was.vxlan()));
+        known = new KernelL2State(links, known.fdb());
+        unread.remove(device);
+    }
+
     /** The device changed, but the caller does not need it looked at now: it is read again before it is relied on. */
     public void changed(String device) {
         if (known != null) unread.add(device);
