@@ -53,12 +53,17 @@ class PlanCodecTest {
         FirewallIntent.SecurityGroup group = new FirewallIntent.SecurityGroup("g", List.of(
                 new FirewallIntent.Rule(FirewallIntent.Direction.INGRESS, "IPv4", "tcp", 22, 22, "192.0.2.0/24", null),
                 new FirewallIntent.Rule(FirewallIntent.Direction.INGRESS, "IPv4", null, null, null, null, "g")));
-        var firewall = FirewallCompiler.compile(new FirewallIntent(List.of(port), List.of(group), Map.of("g", List.of("10.0.0.5"))));
+        var intent = new FirewallIntent(List.of(port), List.of(group), Map.of("g", List.of("10.0.0.5", "not an address")));
+        var firewall = FirewallCompiler.sections(intent);
         HostPlan plan = new HostPlan("h1", 17, PLAN, firewall);
         assertEquals(plan, PlanCodec.plan(PlanCodec.tree(plan)));
-        PlanDelta delta = new PlanDelta("h1", 18, false, List.of(), List.of()).withFirewall(firewall);
+        JsonNode section = PlanCodec.tree(plan).path("firewall").path("ports").path(0);
+        assertEquals("g", section.path("remote_sets").path(0).path("group_id").asText());
+        assertEquals(false, section.path("remote_sets").path(0).has("name"), "derived values stay out");
+        PlanDelta delta = new PlanDelta("h1", 18, false, List.of(), List.of()).withFirewall(FirewallCompiler.change(intent, List.of()));
         assertEquals(delta, PlanCodec.decode(PlanCodec.encode(delta)));
-        assertEquals(firewall, delta.applyTo(new HostPlan("h1", 17, PLAN)).firewall());
+        assertEquals(firewall, PlanCodec.decode(PlanCodec.encode(delta)).applyTo(new HostPlan("h1", 17, PLAN)).firewall());
+        assertEquals(firewall.plan(), PlanCodec.plan(PlanCodec.tree(plan)).firewall().plan());
         assertEquals(firewall, new PlanDelta("h1", 19, false, List.of(), List.of()).applyTo(plan).firewall(), "no part, no change");
     }
 

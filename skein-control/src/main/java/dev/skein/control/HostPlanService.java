@@ -1,6 +1,5 @@
 package dev.skein.control;
 
-import dev.skein.model.AddressPair;
 import dev.skein.model.Agent;
 import dev.skein.model.FixedIp;
 import dev.skein.model.Port;
@@ -19,18 +18,22 @@ import dev.skein.plan.fw.FirewallPlan;
 import dev.skein.plan.l3.RouterCompiler;
 import dev.skein.plan.l3.RouterIntent;
 import dev.skein.plan.l3.RouterPlan;
+import dev.skein.plan.fw.FirewallSections;
 import dev.skein.service.PlanChanges;
 import dev.skein.store.Store;
 import dev.skein.store.Tx;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -60,13 +63,14 @@ public final class HostPlanService {
 
     /**
      * One delta per host a committed change reached; hosts whose own registration changed get a fetch request,
-     * hosts whose firewall may have changed get their whole firewall part with the delta, and hosts whose DHCP
-     * servers or routers may have changed get those parts whole.
+     * hosts whose firewall may have changed get the new sections of the ports and groups the change touched, and
+     * hosts whose DHCP servers or routers may have changed get those parts whole.
      */
     public Map<String, PlanDelta> deltas(PlanChanges.Change change) {
         return store.read(tx -> {
             L2Intent intent = change.networks().isEmpty() ? new L2Intent(List.of(), List.of(), List.of())
                     : intent(tx, change.networks());
+            FirewallReads reads = new FirewallReads(tx);
             Map<String, PlanDelta> out = new LinkedHashMap<>();
             change.revisions().forEach((host, revision) -> {
                 if (change.fullHosts().contains(host)) {
@@ -74,7 +78,7 @@ public final class HostPlanService {
                     return;
                 }
                 PlanDelta delta = PlanDelta.sections(host, revision, L2Compiler.compile(intent, host), change.networks());
-                if (change.firewallHosts().contains(host)) delta = delta.withFirewall(firewall(tx, host));
+                if (change.firewallHosts().contains(host)) delta = delta.withFirewall(firewallChange(reads, change, host));
                 if (change.serviceHosts().contains(host)) delta = delta.withServices(dhcp(tx, host), routers(tx, host));
                 out.put(host, delta);
             });
@@ -93,19 +97,35 @@ public final class HostPlanService {
     }
 
     /** The firewall of one host, compiled from the intent the firewall compiler needs and nothing more. */
-    static FirewallPlan firewall(Tx tx, String host) {
-        return FirewallCompiler.compile(firewallIntent(tx, host));
-    }
-
-    /**
-     * The host's bound ports with their addresses and groups, the rules of those groups, and the member addresses
-     * (fixed IPs and allowed address pairs of member ports on any host) of every group those rules name as remote.
-     */
-    static FirewallIntent firewallIntent(Tx tx, String host) {
+    static FirewallSections firewall(Tx tx, String host) {
         List<Port> bound = new ArrayList<>();
         for (String network : tx.hostPlans().networksOfHost(host)) {
             for (Port p : tx.ports().list(null, network)) if (host.equals(p.hostId())) bound.add(p);
         }
+        return FirewallCompiler.sections(firewallIntent(new FirewallReads(tx), bound, List.of()));
+    }
+
+    /**
+     * What a change did to one host's firewall: the sections of the touched ports (gone if they left the host) and
+     * of the ports in groups whose rules changed, and the member addresses of the groups whose membership changed
+     * and of those the new sections match. Groups the host does not use are dropped when the change is applied.
+     */
+    static FirewallSections.Change firewallChange(FirewallReads reads, PlanChanges.Change change, String host) {
+        TreeSet<String> touched = new TreeSet<>(change.firewallPorts());
+        if (!change.ruleGroups().isEmpty()) {
+            reads.members(change.ruleGroups()).values().forEach(touched::addAll);
+        }
+        List<Port> bound = reads.ports(touched).stream().filter(p -> host.equals(p.hostId())).toList();
+        return FirewallCompiler.change(firewallIntent(reads, bound, change.memberGroups()), touched);
+    }
+
+    /**
+     * The given ports with their addresses and groups, the rules of those groups, and the member addresses (fixed IPs
+     * and allowed address pairs of member ports on any host) of every group those rules name as remote and of the
+     * extra groups.
+     */
+    static FirewallIntent firewallIntent(FirewallReads reads, List<Port> bound, Collection<String> extraGroups) {
+        Tx tx = reads.tx;
         List<String> ids = bound.stream().map(Port::id).toList();
         Map<String, List<FixedIp>> ips = tx.ipAllocations().ofPorts(ids);
         Map<String, List<String>> groupsOf = tx.securityGroups().ofPorts(ids);
@@ -118,15 +138,15 @@ public final class HostPlanService {
         }
         Map<String, List<FirewallIntent.Rule>> rules = new LinkedHashMap<>();
         groupIds.forEach(g -> rules.put(g, new ArrayList<>()));
-        TreeSet<String> remotes = new TreeSet<>();
-        for (SecurityGroupRule r : tx.securityGroupRules().ofGroups(groupIds)) {
+        TreeSet<String> remotes = new TreeSet<>(extraGroups);
+        for (SecurityGroupRule r : groupIds.isEmpty() ? List.<SecurityGroupRule>of() : tx.securityGroupRules().ofGroups(groupIds)) {
             rules.get(r.securityGroupId()).add(new FirewallIntent.Rule(FirewallIntent.Direction.valueOf(r.direction().toUpperCase(Locale.ROOT)),
                     r.ethertype(), r.protocol(), r.portRangeMin(), r.portRangeMax(), r.remoteIpPrefix(), r.remoteGroupId()));
             if (r.remoteGroupId() != null) remotes.add(r.remoteGroupId());
         }
         List<FirewallIntent.SecurityGroup> groups = new ArrayList<>();
         rules.forEach((g, rs) -> groups.add(new FirewallIntent.SecurityGroup(g, rs)));
-        return new FirewallIntent(ports, groups, memberAddresses(tx, remotes));
+        return new FirewallIntent(ports, groups, reads.memberAddresses(remotes));
     }
 
     /** The DHCP servers of one host: those of the networks whose DHCP port is bound to it. */
@@ -183,24 +203,51 @@ public final class HostPlanService {
                 tx.floatingIps().viaRouters(routerIds).stream().map(RouterIntent.FloatingIp::of).filter(Objects::nonNull).toList());
     }
 
-    private static Map<String, List<String>> memberAddresses(Tx tx, Collection<String> groupIds) {
-        Map<String, List<String>> members = tx.hostPlans().groupMembers(groupIds);
-        TreeSet<String> portIds = new TreeSet<>();
-        members.values().forEach(portIds::addAll);
-        Map<String, Port> ports = new LinkedHashMap<>();
-        tx.ports().getAll(portIds).forEach(p -> ports.put(p.id(), p));
-        Map<String, List<FixedIp>> ips = tx.ipAllocations().ofPorts(portIds);
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String g : new TreeSet<>(groupIds)) {
-            TreeSet<String> addresses = new TreeSet<>();
-            for (String portId : members.getOrDefault(g, List.of())) {
-                ips.getOrDefault(portId, List.of()).forEach(ip -> addresses.add(ip.ipAddress()));
-                Port p = ports.get(portId);
-                if (p != null) p.allowedAddressPairs().stream().map(AddressPair::ipAddress).forEach(addresses::add);
+    /**
+     * Reads for the firewall inside one transaction, remembering ports, group members and their addresses: the
+     * deltas of one change to many hosts need the same ones again and again.
+     */
+    static final class FirewallReads {
+        private final Tx tx;
+        private final Map<String, List<String>> members = new HashMap<>();
+        private final Map<String, List<String>> addresses = new HashMap<>();
+        private final Map<String, Optional<Port>> ports = new HashMap<>();
+
+        FirewallReads(Tx tx) { this.tx = tx; }
+
+        /** The ports that exist among the ids. */
+        List<Port> ports(Collection<String> ids) {
+            List<String> missing = ids.stream().filter(id -> !ports.containsKey(id)).toList();
+            if (!missing.isEmpty()) {
+                missing.forEach(id -> ports.put(id, Optional.empty()));
+                tx.ports().getAll(missing).forEach(p -> ports.put(p.id(), Optional.of(p)));
             }
-            out.put(g, List.copyOf(addresses));
+            return ids.stream().map(ports::get).flatMap(Optional::stream).toList();
         }
-        return out;
+
+        /** The member ports of each group (bound or not). */
+        Map<String, List<String>> members(Collection<String> groupIds) {
+            List<String> missing = groupIds.stream().filter(g -> !members.containsKey(g)).toList();
+            if (!missing.isEmpty()) {
+                Map<String, List<String>> read = tx.hostPlans().groupMembers(missing);
+                missing.forEach(g -> members.put(g, read.getOrDefault(g, List.of())));
+            }
+            Map<String, List<String>> out = new TreeMap<>();
+            groupIds.forEach(g -> out.put(g, members.get(g)));
+            return out;
+        }
+
+        /** The fixed IPs and allowed address pairs of each group's members. */
+        Map<String, List<String>> memberAddresses(Collection<String> groupIds) {
+            List<String> missing = groupIds.stream().filter(g -> !addresses.containsKey(g)).toList();
+            if (!missing.isEmpty()) {
+                Map<String, List<String>> read = tx.hostPlans().memberAddresses(missing);
+                missing.forEach(g -> addresses.put(g, read.getOrDefault(g, List.of())));
+            }
+            Map<String, List<String>> out = new TreeMap<>();
+            groupIds.forEach(g -> out.put(g, addresses.get(g)));
+            return out;
+        }
     }
 
     /**

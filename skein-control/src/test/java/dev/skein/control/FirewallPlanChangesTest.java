@@ -4,8 +4,9 @@ import dev.skein.model.Network;
 import dev.skein.model.Port;
 import dev.skein.model.SecurityGroup;
 import dev.skein.model.SecurityGroupRule;
+import dev.skein.plan.HostPlan;
 import dev.skein.plan.PlanDelta;
-import dev.skein.plan.fw.FirewallPlan;
+import dev.skein.plan.fw.FirewallSections;
 import dev.skein.policy.RequestContext;
 import dev.skein.service.NetworkService;
 import dev.skein.service.PlanChanges;
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Which hosts' firewalls security group writes reach, against the real SQL store: rule changes reach the hosts of
  * the group's ports, membership changes reach the hosts whose rules name the group as remote, and the deltas of
- * those hosts carry their whole new firewall.
+ * those hosts carry the sections that changed: applied to the plan fetched before a write, each gives the plan
+ * fetched after it.
  */
 class FirewallPlanChangesTest {
     static final RequestContext ADMIN = RequestContext.system();
@@ -67,6 +69,7 @@ class FirewallPlanChangesTest {
         SecurityGroup web = groups.create(ADMIN, Map.of("name", "web"));
         SecurityGroup clients = groups.create(ADMIN, Map.of("name", "clients"));
         port(n, "h1", web, null);
+        HostPlan fetched = plans.plan("h1");
         port(n, "h2", clients, "10.9.0.5");
 
         SecurityGroupRule fromClients = rules.create(ADMIN, Map.of("security_group_id", web.id(), "direction", "ingress",
@@ -74,36 +77,79 @@ class FirewallPlanChangesTest {
         assertEquals(Set.of("h1"), lastChange().revisions().keySet(), "only h1 has a port in the group");
         PlanDelta toH1 = plans.deltas(lastChange()).get("h1");
         assertNotNull(toH1.firewall());
-        assertTrue(holds(toH1.firewall(), "10.9.0.5"), "the remote group's member on h2 is in h1's set");
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        assertTrue(holds(fetched.firewall(), "10.9.0.5"), "the remote group's member on h2 is in h1's set");
 
         Port unbound = port(n, null, clients, "10.9.0.7");
         assertEquals(Set.of("h1"), lastChange().revisions().keySet(), "a member anywhere changes the hosts naming its group");
-        assertTrue(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.7"));
-        assertTrue(holds(plans.plan("h1").firewall(), "10.9.0.7"), "a fetched plan holds it too");
+        assertEquals(List.of(), plans.deltas(lastChange()).get("h1").firewall().ports(), "no port of h1 changed");
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        assertTrue(holds(fetched.firewall(), "10.9.0.7"), "a fetched plan holds it too");
 
         ports.update(ADMIN, unbound.id(), Map.of("security_groups", List.of()), null);
         assertEquals(Set.of("h1"), lastChange().revisions().keySet());
-        assertFalse(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.7"), "a member that left is gone");
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        assertFalse(holds(fetched.firewall(), "10.9.0.7"), "a member that left is gone");
 
         int before = changes.size();
         ports.update(ADMIN, unbound.id(), Map.of("name", "renamed"), null);
         assertEquals(before, changes.size(), "a change the firewall does not read reaches nobody");
 
         Port leaving = port(n, null, clients, "10.9.0.8");
-        assertTrue(holds(plans.plan("h1").firewall(), "10.9.0.8"));
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        assertTrue(holds(fetched.firewall(), "10.9.0.8"));
         ports.delete(ADMIN, leaving.id(), null);
         assertEquals(Set.of("h1"), lastChange().revisions().keySet(), "a deleted member leaves the sets that held it");
-        assertFalse(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.8"));
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        assertFalse(holds(fetched.firewall(), "10.9.0.8"));
 
         rules.delete(ADMIN, fromClients.id(), null);
         assertEquals(Set.of("h1"), lastChange().revisions().keySet());
-        assertFalse(holds(plans.deltas(lastChange()).get("h1").firewall(), "10.9.0.5"));
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        assertFalse(holds(fetched.firewall(), "10.9.0.5"));
+        assertEquals(List.of(), fetched.firewall().groups(), "no rule names clients any more");
 
         SecurityGroup unused = groups.create(ADMIN, Map.of("name", "unused"));
         rules.create(ADMIN, Map.of("security_group_id", web.id(), "direction", "ingress", "ethertype", "IPv4",
                 "remote_group_id", unused.id()));
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
         groups.delete(ADMIN, unused.id(), null);
         assertEquals(Set.of("h1"), lastChange().revisions().keySet(), "its rule in web went with it");
+        assertDeltaGivesTheFetchedPlan("h1", fetched);
+    }
+
+    @Test
+    void portsComingGoingAndChangingOnAHostTravelAsTheirOwnSections() {
+        Network n = networks.create(ADMIN, Map.of("name", "n"));
+        Network other = networks.create(ADMIN, Map.of("name", "other"));
+        SecurityGroup web = groups.create(ADMIN, Map.of("name", "web"));
+        rules.create(ADMIN, Map.of("security_group_id", web.id(), "direction", "ingress", "ethertype", "IPv4", "remote_group_id", web.id()));
+        Port first = port(n, "h1", web, null);
+        HostPlan fetched = plans.plan("h1");
+        Port second = port(n, "h1", web, "10.9.1.1");
+        assertEquals(List.of(second.id()), plans.deltas(lastChange()).get("h1").firewall().ports().stream()
+                .map(FirewallSections.PortSection::portId).toList(), "only the new port's section travels");
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        ports.update(ADMIN, second.id(), Map.of("allowed_address_pairs", List.of()), null);
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        ports.update(ADMIN, first.id(), Map.of("port_security_enabled", false, "security_groups", List.of()), null);
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        ports.update(ADMIN, second.id(), Map.of("binding:host_id", "h2"), null);
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        assertEquals(List.of(), fetched.firewall().ports());
+        Port onOther = port(other, "h1", web, null);
+        fetched = assertDeltaGivesTheFetchedPlan("h1", fetched);
+        ports.delete(ADMIN, onOther.id(), null);
+        assertDeltaGivesTheFetchedPlan("h1", fetched);
+    }
+
+    /** The delta of the last change applied to the plan fetched before it is the plan fetched now; returns that. */
+    private HostPlan assertDeltaGivesTheFetchedPlan(String host, HostPlan before) {
+        HostPlan now = plans.plan(host);
+        PlanDelta delta = plans.deltas(lastChange()).get(host);
+        assertEquals(now.firewall(), delta.applyTo(before).firewall());
+        assertEquals(now.firewall().plan(), delta.applyTo(before).firewall().plan());
+        return now;
     }
 
     @Test
@@ -122,8 +168,8 @@ class FirewallPlanChangesTest {
         return ports.create(ADMIN, body);
     }
 
-    private static boolean holds(FirewallPlan plan, String address) {
-        return plan.tables().stream().flatMap(t -> t.sets().stream()).flatMap(s -> s.elements().stream())
+    private static boolean holds(FirewallSections sections, String address) {
+        return sections.plan().tables().stream().flatMap(t -> t.sets().stream()).flatMap(s -> s.elements().stream())
                 .anyMatch(e -> e.equals(address) || e.startsWith(address + "/"));
     }
 

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -32,7 +33,8 @@ import java.util.function.Function;
  * <p>A host's firewall is affected by its own bound ports, by the rules of the groups those ports are in, and by
  * the member addresses of every group those rules name as remote group. So a rule change reaches the hosts with a
  * port in its group, and a port joining, leaving or changing its addresses in a group reaches every host with a
- * port whose rules name that group as remote, wherever the port itself is bound. Both are database queries.
+ * port whose rules name that group as remote, wherever the port itself is bound. Both are database queries. The
+ * change also names the ports and groups involved, so that those hosts' deltas carry only their firewall sections.
  *
  * <p>A network node's DHCP and router parts follow placement, which is nothing but port bindings: a network's DHCP
  * server is on the host its DHCP port is bound to, a router on the hosts its ports are bound to. A DHCP server is
@@ -53,21 +55,26 @@ public final class PlanChanges implements TxListener {
     /**
      * revisions: the new revision of every affected host; networks: the networks whose part of those plans may
      * have changed; fullHosts: hosts whose whole plan may have changed (their own registration did);
-     * firewallHosts: hosts whose firewall part may have changed; serviceHosts: hosts whose DHCP or router part may
-     * have changed.
+     * firewallHosts: hosts whose firewall part may have changed. Within those firewalls, firewallPorts are the
+     * ports whose own sections may have changed (created, deleted, moved, re-addressed, regrouped), memberGroups
+     * the groups whose member addresses may have changed, and ruleGroups the groups whose rules changed, which
+     * changes the sections of all their ports. serviceHosts: hosts whose DHCP or router part may have changed.
      */
     public record Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts, Set<String> firewallHosts,
-                         Set<String> serviceHosts) {
+                         Set<String> firewallPorts, Set<String> memberGroups, Set<String> ruleGroups, Set<String> serviceHosts) {
         public Change {
             revisions = Map.copyOf(revisions);
             networks = Set.copyOf(networks);
             fullHosts = Set.copyOf(fullHosts);
             firewallHosts = Set.copyOf(firewallHosts);
+            firewallPorts = Set.copyOf(firewallPorts);
+            memberGroups = Set.copyOf(memberGroups);
+            ruleGroups = Set.copyOf(ruleGroups);
             serviceHosts = Set.copyOf(serviceHosts);
         }
 
         public Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts, Set<String> firewallHosts) {
-            this(revisions, networks, fullHosts, firewallHosts, Set.of());
+            this(revisions, networks, fullHosts, firewallHosts, Set.of(), Set.of(), Set.of(), Set.of());
         }
 
         public Change(Map<String, Long> revisions, Set<String> networks, Set<String> fullHosts) {
@@ -88,6 +95,9 @@ public final class PlanChanges implements TxListener {
     private final Set<String> dhcpNetworks = new TreeSet<>();
     private final Set<String> routerNetworks = new TreeSet<>();
     private final Set<String> routers = new TreeSet<>();
+    private final Set<String> firewallPorts = new TreeSet<>();
+    private final Set<String> memberGroups = new TreeSet<>();
+    private final Set<String> ruleGroups = new TreeSet<>();
     private Change change;
 
     private PlanChanges(Listener listener) { this.listener = listener; }
@@ -125,6 +135,7 @@ public final class PlanChanges implements TxListener {
             if (bound(p)) {
                 c.hosts.add(p.hostId());
                 c.firewallHosts.add(p.hostId());
+                c.firewallPorts.add(p.id());
             }
         }
     }
@@ -135,7 +146,7 @@ public final class PlanChanges implements TxListener {
         Set<String> groups = new TreeSet<>();
         for (Port p : new Port[] {before, after}) if (p != null && p.securityGroups() != null) groups.addAll(p.securityGroups());
         if (groups.isEmpty()) return;
-        firewall(tx, tx.hostPlans().hostsReferencingGroups(groups));
+        firewall(tx, tx.hostPlans().hostsReferencingGroups(groups)).ifPresent(c -> c.memberGroups.addAll(groups));
     }
 
     /**
@@ -190,21 +201,27 @@ public final class PlanChanges implements TxListener {
 
     /** A rule of the group was added or deleted. */
     public static void securityGroupRules(Tx tx, String groupId) {
-        firewall(tx, tx.hostPlans().hostsInGroups(List.of(groupId)));
+        firewall(tx, tx.hostPlans().hostsInGroups(List.of(groupId))).ifPresent(c -> c.ruleGroups.add(groupId));
     }
 
     /** The group is about to be deleted, and with it the rules elsewhere that name it as remote group. */
     public static void securityGroupDeleted(Tx tx, String groupId) {
         Set<String> affected = new TreeSet<>(tx.hostPlans().hostsInGroups(List.of(groupId)));
         affected.addAll(tx.hostPlans().hostsReferencingGroups(List.of(groupId)));
-        firewall(tx, affected);
+        List<String> referencing = tx.securityGroupRules().groupsReferencing(groupId);
+        firewall(tx, affected).ifPresent(c -> {
+            c.ruleGroups.add(groupId);
+            c.ruleGroups.addAll(referencing);
+        });
     }
 
-    private static void firewall(Tx tx, Set<String> affected) {
-        if (affected.isEmpty()) return;
+    /** The firewalls of the hosts change; the changes of this transaction, to say how, unless no host is affected. */
+    private static Optional<PlanChanges> firewall(Tx tx, Set<String> affected) {
+        if (affected.isEmpty()) return Optional.empty();
         PlanChanges c = of(tx);
         c.hosts.addAll(affected);
         c.firewallHosts.addAll(affected);
+        return Optional.of(c);
     }
 
     /** A network was changed or is about to be deleted (after null): call before its ports go. */
@@ -228,9 +245,10 @@ public final class PlanChanges implements TxListener {
         // the firewalls that name their groups as remote.
         c.firewallHosts.addAll(on);
         List<String> ports = tx.ports().list(null, before.id()).stream().map(Port::id).toList();
+        c.firewallPorts.addAll(ports);
         Set<String> groups = new TreeSet<>();
         if (!ports.isEmpty()) tx.securityGroups().ofPorts(ports).values().forEach(groups::addAll);
-        if (!groups.isEmpty()) firewall(tx, tx.hostPlans().hostsReferencingGroups(groups));
+        if (!groups.isEmpty()) firewall(tx, tx.hostPlans().hostsReferencingGroups(groups)).ifPresent(g -> g.memberGroups.addAll(groups));
     }
 
     /** A host's own description (underlay address, interface mappings, its agent) changed: all of its plan may have. */
@@ -298,7 +316,7 @@ public final class PlanChanges implements TxListener {
         Set<String> firewall = new TreeSet<>(firewallHosts);
         firewall.retainAll(affected);
         change = new Change(affected.isEmpty() ? Map.of() : new TreeMap<>(tx.hostPlans().bump(affected)), networks, fullHosts, firewall,
-                serviceHosts);
+                firewallPorts, memberGroups, ruleGroups, serviceHosts);
     }
 
     @Override

@@ -49,4 +49,9 @@ public interface HostPlanRepository {
 
     /** Hosts that router ports (gateways or interfaces) on any of the networks are bound to. */
     Set<String> routerPortHostsOnNetworks(Collection<String> networkIds);
+    /**
+     * The addresses of each group's member ports (bound or not): their fixed IPs and the ip_address of their allowed
+     * address pairs, sorted, without duplicates; groups without any are absent.
+     */
+    Map<String, List<String>> memberAddresses(Collection<String> groupIds);
 }

@@ -1,7 +1,7 @@
 package dev.skein.plan;
 
 import dev.skein.plan.dhcp.DhcpPlan;
-import dev.skein.plan.fw.FirewallPlan;
+import dev.skein.plan.fw.FirewallSections;
 import dev.skein.plan.l3.RouterPlan;
 
 import java.util.ArrayList;
@@ -17,15 +17,16 @@ import java.util.TreeSet;
  * networks the host no longer holds. full means the change may reach beyond those sections (the host's own
  * registration changed), so the agent must fetch its whole plan instead.
  *
- * <p>firewall, when not null, is the host's whole new firewall part, which replaces the old one; null means the
- * change left the firewall as it was. The firewall travels whole rather than as a diff because the agent already
- * diffs it against what it realised last, and a whole part can never be applied on top of the wrong base. dhcp and
- * routers, the network node's parts, travel the same way for the same reason.
+ * <p>firewall, when not null, replaces the firewall sections of the ports and groups the change touched (a port's
+ * chains, a remote group's member addresses; see {@link FirewallSections}); null means the change left the firewall
+ * as it was. Like the network sections they carry the new state of what they name, not a difference, and the
+ * agent diffs the assembled result against what it realised last. dhcp and routers, the network node's parts,
+ * travel whole.
  *
  * <p>A delta applies only on top of the plan of the revision just before it; see the agent's plan tracker.
  */
 public record PlanDelta(String host, long revision, boolean full, List<L2Plan.Network> networks, List<String> removedNetworks,
-                        FirewallPlan firewall, DhcpPlan dhcp, RouterPlan routers) {
+                        FirewallSections.Change firewall, DhcpPlan dhcp, RouterPlan routers) {
     public PlanDelta {
         Objects.requireNonNull(host, "host");
         networks = List.copyOf(networks);
@@ -39,9 +40,9 @@ public record PlanDelta(String host, long revision, boolean full, List<L2Plan.Ne
         this(host, revision, full, networks, removedNetworks, null, null, null);
     }
 
-    /** This delta carrying the host's whole new firewall part as well. */
-    public PlanDelta withFirewall(FirewallPlan newFirewall) {
-        return new PlanDelta(host, revision, full, networks, removedNetworks, Objects.requireNonNull(newFirewall, "newFirewall"), dhcp, routers);
+    /** This delta carrying the new firewall sections of the ports and groups the change touched as well. */
+    public PlanDelta withFirewall(FirewallSections.Change firewallChange) {
+        return new PlanDelta(host, revision, full, networks, removedNetworks, Objects.requireNonNull(firewallChange, "firewallChange"), dhcp, routers);
     }
 
     /** This delta carrying the host's whole new DHCP and router parts as well. */
@@ -77,7 +78,7 @@ public record PlanDelta(String host, long revision, boolean full, List<L2Plan.Ne
         for (L2Plan.Network n : base.l2().networks()) if (!replaced.contains(n.networkId())) merged.add(n);
         merged.addAll(networks);
         merged.sort(Comparator.comparing(L2Plan.Network::networkId));
-        return new HostPlan(host, revision, new L2Plan(merged, base.l2().problems()), firewall == null ? base.firewall() : firewall,
+        return new HostPlan(host, revision, new L2Plan(merged, base.l2().problems()), firewall == null ? base.firewall() : base.firewall().apply(firewall),
                 dhcp == null ? base.dhcp() : dhcp, routers == null ? base.routers() : routers);
     }
 }

@@ -53,6 +53,8 @@ public final class FirewallRealiser {
 
     public synchronized FirewallReport update(FirewallPlan plan) {
         if (realised == null) return reconcile(plan);
+        // A link event re-realises an unchanged plan; diffing 1000 ports' chains against themselves would find nothing.
+        if (plan == realised) return new FirewallReport(FirewallReport.Mode.INCREMENTAL, List.of(), planNotes(plan), List.of());
         String failure;
         List<NftCommand> commands;
         try {

@@ -8,6 +8,7 @@ import dev.skein.agent.fw.FirewallRealiser;
 import dev.skein.agent.fw.FirewallReport;
 import dev.skein.agent.fw.Nft;
 import dev.skein.agent.l2.Action;
+import dev.skein.agent.l2.KernelL2State;
 import dev.skein.agent.l2.L2Realiser;
 import dev.skein.agent.l2.ReconcileReport;
 import dev.skein.agent.l3.RouterRealiser;
@@ -16,18 +17,26 @@ import dev.skein.agent.metadata.HaproxyMetadataProxies;
 import dev.skein.agent.metadata.MetadataProxies;
 import dev.skein.bus.Bus;
 import dev.skein.bus.PlanCodec;
+import dev.skein.plan.DeviceNames;
 import dev.skein.plan.HostPlan;
+import dev.skein.plan.L2Plan;
 import dev.skein.plan.PlanDelta;
+import dev.skein.plan.fw.FirewallPlan;
+import dev.skein.plan.fw.FirewallSections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -46,9 +55,11 @@ import java.util.concurrent.TimeUnit;
  * Nothing is flushed at start: the first reconcile of a restarted agent finds the kernel as it left it and
  * changes nothing, so traffic keeps flowing across agent restarts.
  *
- * <p>The firewall is realised after the L2 part: read back from the kernel after every fetch (start, resync, gap),
- * otherwise diffed against what was realised last. A port is reported ACTIVE only once both are in place, so a VM
- * never sends a packet through a port whose security groups and anti-spoofing are not yet enforced.
+ * <p>Both parts are read back from the kernel after every fetch (start, resync, gap). In between, the L2 part reads
+ * back only the links the link monitor named and those the plan change concerns, and the firewall is diffed
+ * against what was realised last. The firewall is realised after the L2 part. A port is reported ACTIVE only once
+ * both are in place, so a VM never sends a packet through a port whose security groups and anti-spoofing are not
+ * yet enforced.
  *
  * <p>A network node's DHCP servers and routers come next, each read back after every fetch like the firewall. The
  * taps they create show up as link events, and the next reconcile plugs them into their bridges; their dnsmasq
@@ -66,7 +77,7 @@ public final class HostAgent implements AutoCloseable {
 
     private record FetchRequested(String why) implements Event {}
 
-    private record KernelChanged() implements Event {}
+    private record KernelChanged(KernelEvents.LinkChange change, long atNanos) implements Event {}
 
     private record RegisterAgain() implements Event {}
 
@@ -90,6 +101,11 @@ public final class HostAgent implements AutoCloseable {
     // Worker-thread state.
     private String fetchReason;
     private boolean reconcileWanted;
+    /** Links the monitor named since the last pass, and whether it saw changes it could not attribute. */
+    private final Set<String> changedLinks = new TreeSet<>();
+    private boolean linksUnattributed;
+    private L2Plan devicesOf;
+    private Set<String> planDevices = Set.of();
     private boolean fullReport;
     private boolean firewallReadBack = true;
     private List<String> lastFirewallProblems = List.of();
@@ -97,6 +113,8 @@ public final class HostAgent implements AutoCloseable {
     private List<String> lastDhcpProblems = List.of();
     private boolean routerReadBack = true;
     private List<String> lastRouterProblems = List.of();
+    private FirewallSections assembledFrom;
+    private FirewallPlan assembled;
     private long nextResyncNanos;
     private long retryAtNanos;
     private Map<String, String> reported = Map.of();
@@ -148,7 +166,7 @@ public final class HostAgent implements AutoCloseable {
                 }
             }
         });
-        kernelEvents.start(() -> events.add(new KernelChanged()));
+        kernelEvents.start(change -> events.add(new KernelChanged(change, System.nanoTime())));
         worker.start();
         long period = settings.heartbeatInterval().toMillis();
         heartbeats.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
@@ -171,8 +189,12 @@ public final class HostAgent implements AutoCloseable {
                 List<Event> batch = new ArrayList<>();
                 if (first != null) {
                     batch.add(first);
-                    // A tap usually appears with a few link events in a row; take them (and whatever else came) at once.
-                    if (first instanceof KernelChanged) Thread.sleep(settings.debounce().toMillis());
+                    // A tap usually appears with a few link events in a row; take them (and whatever else came) at once,
+                    // waiting for the rest only while the first is younger than the debounce time.
+                    if (first instanceof KernelChanged k) {
+                        long left = settings.debounce().toNanos() - (System.nanoTime() - k.atNanos());
+                        if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
+                    }
                     events.drainTo(batch);
                 }
                 handle(batch);
@@ -196,6 +218,7 @@ public final class HostAgent implements AutoCloseable {
         }
         boolean retry = retryAtNanos != 0 && now - retryAtNanos >= 0;
         if (retry) retryAtNanos = 0;
+        Map<String, KernelEvents.LinkChange> lastChanges = new LinkedHashMap<>();
         for (Event e : batch) {
             switch (e) {
                 case RegisterAgain r -> {
@@ -203,7 +226,14 @@ public final class HostAgent implements AutoCloseable {
                     fetchReason = "registered again";
                 }
                 case FetchRequested f -> fetchReason = f.why();
-                case KernelChanged k -> reconcileWanted = true;
+                case KernelChanged k -> {
+                    if (k.change().attributed()) {
+                        lastChanges.put(k.change().device(), k.change());
+                    } else {
+                        linksUnattributed = true;
+                        reconcileWanted = true;
+                    }
+                }
                 case DeltaArrived d -> {
                     if (fetchReason != null) continue;
                     switch (tracker.offer(d.delta())) {
@@ -214,8 +244,55 @@ public final class HostAgent implements AutoCloseable {
                 }
             }
         }
+        lastChanges.values().forEach(this::linkChanged);
         if (fetchReason != null) fetch();
         if ((reconcileWanted || retry) && tracker.current() != null) reconcile();
+    }
+
+    /**
+     * Takes note of the latest change of one link in a batch of events. A device whose reported state is the one
+     * already known needs nothing (the events of the agent's own batches end so). Otherwise the state the event
+     * reports for a hypervisor's device (a tap: its bridge, MTU, up or not) is taken as read; a device of Skein's,
+     * a deleted one or one reported without its state is read. One that can matter now (a device of Skein's, a
+     * device in one of Skein's bridges, a device the plan names: a tap, a flat network's interface) asks for a pass;
+     * any other (the VM's end of a veth pair, a tap whose port is not planned here yet) causes none.
+     */
+    private void linkChanged(KernelEvents.LinkChange change) {
+        HostPlan plan = tracker.current();
+        if (plan != null && isKnown(change)) return;
+        String device = change.device();
+        boolean described = !change.deleted() && change.mtu() > 0 && !DeviceNames.owned(device);
+        if (described) realiser.observed(device, change.master(), change.up(), change.mtu());
+        if (plan == null || DeviceNames.owned(device) || !change.deleted() && change.master() != null && DeviceNames.owned(change.master())
+                || devicesOf(plan.l2()).contains(device)) {
+            if (!described) changedLinks.add(device);
+            reconcileWanted = true;
+        } else if (!described) {
+            realiser.changed(device);
+        }
+    }
+
+    /**
+     * Whether the change reports what the realiser already holds for the device. Never for a deleted device, nor for
+     * a VXLAN device, whose tunnel settings no event shows.
+     */
+    private boolean isKnown(KernelEvents.LinkChange change) {
+        if (change.deleted() || change.mtu() == 0 || change.device().startsWith(DeviceNames.VXLAN_PREFIX)) return false;
+        KernelL2State.Link link = realiser.known(change.device());
+        return link != null && link.up() == change.up() && link.mtu() == change.mtu() && Objects.equals(link.master(), change.master());
+    }
+
+    private Set<String> devicesOf(L2Plan l2) {
+        if (l2 != devicesOf) {
+            Set<String> names = new HashSet<>();
+            for (L2Plan.Network n : l2.networks()) {
+                names.addAll(L2Realiser.devicesOf(n));
+                n.plugs().forEach(p -> names.add(p.tap()));
+            }
+            planDevices = names;
+            devicesOf = l2;
+        }
+        return planDevices;
     }
 
     private void fetch() {
@@ -230,6 +307,7 @@ public final class HostAgent implements AutoCloseable {
             firewallReadBack = true;
             dhcpReadBack = true;
             routerReadBack = true;
+            realiser.forget();
         } catch (RuntimeException e) {
             retryLater("cannot fetch the plan (" + fetchReason + "): " + e.getMessage());
         }
@@ -240,9 +318,14 @@ public final class HostAgent implements AutoCloseable {
         reconcileWanted = false;
         ReconcileReport report;
         Map<String, String> statuses;
+        if (linksUnattributed) realiser.forget();
+        List<String> changedDevices = List.copyOf(changedLinks);
+        changedLinks.clear();
+        linksUnattributed = false;
         try {
-            report = realiser.reconcile(plan.l2());
-            statuses = PortStatuses.of(plan.l2(), realiser.readLinks());
+            L2Realiser.Realised l2 = realiser.realise(plan.l2(), changedDevices);
+            report = l2.report();
+            statuses = PortStatuses.of(plan.l2(), l2.links());
         } catch (RuntimeException e) {
             retryLater("cannot realise plan revision " + plan.revision() + ": " + e.getMessage());
             return;
@@ -277,7 +360,8 @@ public final class HostAgent implements AutoCloseable {
 
     /** Realises the plan's firewall; true when the kernel holds it. */
     private boolean realiseFirewall(HostPlan plan) {
-        FirewallReport report = firewallReadBack ? firewall.reconcile(plan.firewall()) : firewall.update(plan.firewall());
+        FirewallPlan wanted = firewallPlan(plan.firewall());
+        FirewallReport report = firewallReadBack ? firewall.reconcile(wanted) : firewall.update(wanted);
         if (report.changed()) {
             LOG.info("plan revision {}: firewall {} transaction of {} command(s)", plan.revision(),
                     report.mode() == FirewallReport.Mode.FULL ? "repair" : "update", report.commands().size());
@@ -316,6 +400,18 @@ public final class HostAgent implements AutoCloseable {
         lastRouterProblems = problems;
         routerReadBack = !report.succeeded();
         return report.succeeded();
+    }
+
+    /**
+     * The nftables plan of the sections, assembled again only when they changed: passes for link events alone then
+     * hand the realiser the very plan it realised last, which it recognises without a diff.
+     */
+    private FirewallPlan firewallPlan(FirewallSections sections) {
+        if (sections != assembledFrom) {
+            assembled = sections.plan();
+            assembledFrom = sections;
+        }
+        return assembled;
     }
 
     private void logReport(HostPlan plan, ReconcileReport report) {

@@ -11,22 +11,33 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Hears link changes (a hypervisor creating or removing a tap, someone moving a port out of a bridge) as they
- * happen, from a long-running {@code ip monitor link} child process, instead of polling for them. Every line it
- * prints counts as "something changed"; the agent debounces and reconciles, which costs two reads when nothing
- * needs doing. If the monitor dies it is restarted, and a change is signalled since events may have been missed.
+ * happen, from a long-running {@code ip -o monitor link} child process, instead of polling for them. Each line
+ * names the device that changed (and the bridge it is in), so the agent can look at just that device; a line that
+ * names none counts as "anything may have changed". If the monitor dies it is restarted, and such a change is
+ * signalled since events may have been missed.
  */
 public final class LinkMonitor implements KernelEvents {
     private static final Logger LOG = LoggerFactory.getLogger(LinkMonitor.class);
     private static final long FIRST_RESTART_MS = 500;
     private static final long MAX_RESTART_MS = 30_000;
+    /**
+     * "12: tap1234@v1234: <BROADCAST,UP,LOWER_UP> mtu 1500 ... master skbr-5 state UP ...", or "Deleted 12: ..." when
+     * the device is gone or has left a bridge.
+     */
+    private static final Pattern LINE = Pattern.compile("^(Deleted )?\\d+: ([^\\s:@]+)(?:@[^\\s:]*)?: <([^>]*)> mtu (\\d+) ");
+    private static final Pattern MASTER = Pattern.compile(" master (\\S+) ");
 
     private final List<String> argv;
     private final Thread thread;
-    private volatile Runnable onChange = () -> {};
+    private volatile Consumer<LinkChange> onChange = c -> {};
     private volatile Process process;
     private volatile boolean closed;
 
@@ -52,7 +63,7 @@ public final class LinkMonitor implements KernelEvents {
     }
 
     @Override
-    public void start(Runnable onChange) {
+    public void start(Consumer<LinkChange> onChange) {
         this.onChange = onChange;
         thread.start();
     }
@@ -68,9 +79,9 @@ public final class LinkMonitor implements KernelEvents {
                     return;
                 }
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    while (lines.readLine() != null) {
+                    for (String line; (line = lines.readLine()) != null; ) {
                         backoff = FIRST_RESTART_MS;
-                        onChange.run();
+                        onChange.accept(parse(line));
                     }
                 }
                 if (closed) return;
@@ -81,7 +92,7 @@ public final class LinkMonitor implements KernelEvents {
             } catch (InterruptedException e) {
                 return;
             }
-            onChange.run();
+            onChange.accept(LinkChange.ANY);
             try {
                 Thread.sleep(backoff);
             } catch (InterruptedException e) {
@@ -89,6 +100,15 @@ public final class LinkMonitor implements KernelEvents {
             }
             backoff = Math.min(MAX_RESTART_MS, backoff * 2);
         }
+    }
+
+    /** The device one monitor line is about and its state, or {@link LinkChange#ANY} if the line cannot be read. */
+    static LinkChange parse(String line) {
+        Matcher m = LINE.matcher(line);
+        if (!m.find()) return LinkChange.ANY;
+        Matcher master = MASTER.matcher(line);
+        boolean up = Arrays.asList(m.group(3).split(",")).contains("UP");
+        return new LinkChange(m.group(2), m.group(1) != null, master.find(m.end() - 1) ? master.group(1) : null, up, Integer.parseInt(m.group(4)));
     }
 
     @Override

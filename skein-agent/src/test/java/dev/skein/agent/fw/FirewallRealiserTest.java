@@ -204,6 +204,21 @@ class FirewallRealiserTest {
     }
 
     @Test
+    void updatingToThePlanJustRealisedRunsNothing() {
+        RecordedNft nft = RecordedNft.of("converged");
+        FirewallRealiser realiser = new FirewallRealiser(nft, Nft.host());
+        FirewallPlan current = plan(List.of("192.0.2.11", "192.0.2.12"), PORT1, PORT2, PORT3);
+        assertTrue(realiser.update(current).succeeded());
+        nft.calls.clear();
+
+        FirewallReport again = realiser.update(current);
+        assertEquals(FirewallReport.Mode.INCREMENTAL, again.mode());
+        assertTrue(again.succeeded());
+        assertEquals(List.of(), again.commands());
+        assertEquals(List.of(), nft.calls);
+    }
+
+    @Test
     void aRefusedDeltaFallsBackToAFullReconcile() {
         RecordedNft nft = RecordedNft.of("converged");
         FirewallRealiser realiser = new FirewallRealiser(nft, Nft.host());

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,10 +30,16 @@ final class FakeKernel implements CommandRunner {
     final List<String> batchLines = new ArrayList<>();
     volatile boolean nftRefuses;
     final AtomicInteger nftTransactions = new AtomicInteger();
+    /** Reads of every link, and reads of one device. */
+    final AtomicInteger fullLinkReads = new AtomicInteger();
+    final List<String> deviceReads = new CopyOnWriteArrayList<>();
 
     synchronized void addTap(String name) { links.put(name, new Link("veth", null, 1500, false, null, null)); }
 
     synchronized void removeTap(String name) { links.remove(name); }
+
+    /** Takes the device out of its bridge, as someone might by hand. */
+    synchronized void unplug(String name) { links.computeIfPresent(name, (n, l) -> l.with(null, l.mtu(), l.up())); }
 
     synchronized String masterOf(String name) { return links.containsKey(name) ? links.get(name).master() : null; }
 
@@ -62,8 +69,17 @@ final class FakeKernel implements CommandRunner {
         }
         // No DHCP server runs here, so there is no service namespace to find.
         if (argv.equals(List.of("ip", "-j", "netns", "list"))) return new Result(0, "[]", "");
-        if (argv.get(0).equals("ip") && argv.contains("link")) return new Result(0, linksJson(), "");
-        if (argv.get(0).equals("bridge") && argv.contains("fdb")) return new Result(0, fdbJson(), "");
+        int dev = argv.indexOf("dev");
+        String device = dev < 0 ? null : argv.get(dev + 1);
+        if (argv.get(0).equals("ip") && argv.contains("link")) {
+            if (device == null) {
+                fullLinkReads.incrementAndGet();
+                return new Result(0, linksJson(null), "");
+            }
+            deviceReads.add(device);
+            return links.containsKey(device) ? new Result(0, linksJson(device), "") : new Result(1, "", "Device \"" + device + "\" does not exist.");
+        }
+        if (argv.get(0).equals("bridge") && argv.contains("fdb")) return new Result(0, fdbJson(device), "");
         throw new AssertionError("unexpected command " + argv);
     }
 
@@ -114,9 +130,10 @@ final class FakeKernel implements CommandRunner {
         }
     }
 
-    private String linksJson() {
+    private String linksJson(String only) {
         ArrayNode out = JSON.createArrayNode();
         links.forEach((name, l) -> {
+            if (only != null && !only.equals(name)) return;
             ObjectNode o = out.addObject();
             o.put("ifname", name);
             ArrayNode flags = o.putArray("flags");
@@ -137,9 +154,10 @@ final class FakeKernel implements CommandRunner {
         return out.toString();
     }
 
-    private String fdbJson() {
+    private String fdbJson(String only) {
         ArrayNode out = JSON.createArrayNode();
         for (List<String> e : fdb) {
+            if (only != null && !only.equals(e.get(0))) continue;
             ObjectNode o = out.addObject();
             o.put("mac", e.get(1));
             o.put("ifname", e.get(0));

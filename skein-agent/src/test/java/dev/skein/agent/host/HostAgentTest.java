@@ -1,5 +1,6 @@
 package dev.skein.agent.host;
 
+import dev.skein.agent.host.KernelEvents.LinkChange;
 import dev.skein.agent.metadata.UnservedMetadata;
 import dev.skein.bus.Bus;
 import dev.skein.bus.InProcessBus;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -97,13 +99,18 @@ class HostAgentTest {
 
     /** Link events fired by the test, as the link monitor would fire them. */
     static final class ManualEvents implements KernelEvents {
-        volatile Runnable onChange = () -> {};
+        volatile Consumer<LinkChange> onChange = c -> {};
 
-        @Override public void start(Runnable r) { onChange = r; }
+        @Override public void start(Consumer<LinkChange> c) { onChange = c; }
 
         @Override public void close() {}
 
-        void fire() { onChange.run(); }
+        /** A change the monitor could not attribute to one device. */
+        void fire() { onChange.accept(LinkChange.ANY); }
+
+        void fire(String device) { onChange.accept(new LinkChange(device)); }
+
+        void fire(LinkChange change) { onChange.accept(change); }
     }
 
     FakeController controller;
@@ -179,6 +186,7 @@ class HostAgentTest {
     void deltasInSequenceApplyWithoutFetchingAndAGapFetchesTheWholePlan() {
         int fetched = controller.fetches.get();
         kernel.addTap(DeviceNames.tap(P3));
+        events.fire(DeviceNames.tap(P3));
         change(intent(port(P1, "h1"), port(P2, "h2"), port(P3, "h1")), 2);
         await("revision 2 realised", () -> controller.realised() == 2);
         await("new port plugged", () -> "ACTIVE".equals(controller.statuses().get(P3)));
@@ -213,6 +221,78 @@ class HostAgentTest {
         assertEquals(reports + 1, controller.reports.size(), "one report for the new revision, none for the idle link events");
         assertEquals(Map.of(), controller.reports.get(controller.reports.size() - 1).statuses());
         assertEquals(batches, kernel.batchCount(), "nothing to change in the kernel");
+    }
+
+    @Test
+    void aTapEventIsHandledByReadingThatTapAloneAndUnrelatedLinksCauseNoPass() {
+        String tap = DeviceNames.tap(P1);
+        int fullReads = kernel.fullLinkReads.get();
+        int reports = controller.reports.size();
+        events.fire("vnet7");
+        events.fire("eth0");
+        kernel.addTap(tap);
+        events.fire(tap);
+        await("port ACTIVE", () -> "ACTIVE".equals(controller.statuses().get(P1)));
+        assertEquals(fullReads, kernel.fullLinkReads.get(), "no link but the tap was read");
+        assertEquals(List.of(tap), kernel.deviceReads, "the tap, once: plugging it is taken as done once the kernel accepts it");
+        assertEquals(reports + 1, controller.reports.size());
+
+        kernel.removeTap(tap);
+        events.fire(tap);
+        await("port DOWN", () -> "DOWN".equals(controller.statuses().get(P1)));
+        assertEquals(fullReads, kernel.fullLinkReads.get());
+    }
+
+    @Test
+    void aTapMadeBeforeItsPortIsPlannedIsReadWhenTheDeltaComesAndAnUnattributedChangeReadsEverything() {
+        kernel.addTap(DeviceNames.tap(P3));
+        events.fire(DeviceNames.tap(P3));
+        int fullReads = kernel.fullLinkReads.get();
+        change(intent(port(P1, "h1"), port(P2, "h2"), port(P3, "h1")), 2);
+        await("new port plugged", () -> "ACTIVE".equals(controller.statuses().get(P3)));
+        assertEquals(fullReads, kernel.fullLinkReads.get(), "the new tap is read, not every link");
+        assertEquals(List.of(DeviceNames.tap(P3)), kernel.deviceReads, "read once the delta planned its port, not on its event");
+
+        kernel.addTap(DeviceNames.tap(P1));
+        events.fire();
+        await("the other tap found by reading everything", () -> "ACTIVE".equals(controller.statuses().get(P1)));
+        assertTrue(kernel.fullLinkReads.get() > fullReads);
+    }
+
+    @Test
+    void aTapWhoseEventReportsItsStateIsPluggedWithoutReadingIt() {
+        String tap = DeviceNames.tap(P1);
+        int fullReads = kernel.fullLinkReads.get();
+        kernel.addTap(tap);
+        events.fire(new LinkChange(tap, false, null, false, 1500));
+        await("port ACTIVE", () -> "ACTIVE".equals(controller.statuses().get(P1)));
+        assertEquals(DeviceNames.bridge(NET), kernel.masterOf(tap));
+        assertEquals(List.of(), kernel.deviceReads);
+        assertEquals(fullReads, kernel.fullLinkReads.get());
+    }
+
+    @Test
+    void eventsThatReportWhatTheAgentAlreadyHoldsCauseNoPass() {
+        String tap = DeviceNames.tap(P1), bridge = DeviceNames.bridge(NET);
+        kernel.addTap(tap);
+        events.fire(tap);
+        await("port ACTIVE", () -> "ACTIVE".equals(controller.statuses().get(P1)));
+        int batches = kernel.batchCount();
+        List<String> reads = List.copyOf(kernel.deviceReads);
+
+        // What the kernel says after the agent plugged the tap (up, in the bridge, the network's MTU): nothing new.
+        events.fire(new LinkChange(tap, false, bridge, true, 1450));
+        events.fire(new LinkChange("vnet7", false, null, true, 1500));
+        change(controller.intent, 2);
+        await("revision 2 realised", () -> controller.realised() == 2);
+        assertEquals(reads, kernel.deviceReads, "the tap's event matched what the agent holds");
+        assertEquals(batches, kernel.batchCount());
+
+        // Taken out of its bridge by hand: the event disagrees, so the tap is read and put back.
+        kernel.unplug(tap);
+        events.fire(new LinkChange(tap, true, bridge, true, 1450));
+        await("put back", () -> bridge.equals(kernel.masterOf(tap)));
+        assertEquals(batches + 1, kernel.batchCount());
     }
 
     @Test
@@ -256,7 +336,7 @@ class HostAgentTest {
     void aPortIsNotActiveUntilItsFirewallIsInTheKernel() {
         String tap = DeviceNames.tap(P1);
         FirewallIntent.Port filtered = new FirewallIntent.Port(P1, NET, tap, "fa:16:3e:00:00:a1", List.of("10.0.0.5"), List.of(), true, List.of());
-        var firewall = FirewallCompiler.compile(new FirewallIntent(List.of(filtered), List.of(), Map.of()));
+        var firewall = FirewallCompiler.change(new FirewallIntent(List.of(filtered), List.of(), Map.of()), List.of());
         kernel.nftRefuses = true;
         controller.revision = 2;
         bus.publish("h1", PlanCodec.encode(PlanDelta.sections("h1", 2, L2Compiler.compile(controller.intent, "h1"), Set.of(NET))

@@ -4,8 +4,13 @@ import dev.skein.agent.CommandRunner;
 import dev.skein.agent.Iproute2;
 import dev.skein.plan.L2Plan;
 import dev.skein.plan.Uplink;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +55,136 @@ class L2RealiserTest {
         assertEquals(2, runner.calls.size());
         assertEquals(List.of(portId(1)), report.pluggedPorts());
         assertTrue(report.succeeded());
+    }
+
+    @Test
+    void realisingAConvergedHostReusesTheLinksItReadForTheDiff() {
+        RecordedRunner runner = RecordedRunner.of("converged");
+        L2Realiser.Realised realised = new L2Realiser(runner, Iproute2.host()).realise(plan(networkA(plug(1))), List.of());
+
+        assertFalse(realised.report().changed());
+        assertEquals(1, runner.calls.stream().filter(c -> c.argv().contains("link")).count());
+        assertEquals(BR_A, realised.links().links().get("tap00000001-11").master());
+    }
+
+    @Test
+    void realisingReadsTheLinksAgainAfterAnIpBatch() {
+        RecordedRunner runner = RecordedRunner.of("drifted");
+        L2Realiser.Realised realised = new L2Realiser(runner, Iproute2.host()).realise(plan(networkA(plug(1))), List.of());
+
+        assertTrue(realised.report().changed());
+        List<RecordedRunner.Call> calls = runner.calls;
+        assertEquals(2, calls.stream().filter(c -> c.argv().contains("link") && !c.argv().contains("-batch")).count());
+        int ipBatch = calls.indexOf(runner.batches().get(0));
+        assertTrue(calls.subList(ipBatch + 1, calls.size()).stream().anyMatch(c -> c.argv().contains("link") && !c.argv().contains("-batch")),
+                "the links are read back after the ip batch changed them");
+    }
+
+    @Test
+    void pluggingATapIsTakenAsDoneOnceTheKernelAcceptsIt() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode links = (ArrayNode) json.readTree(RecordedRunner.resource("converged-links.json"));
+        ObjectNode tap = null;
+        for (JsonNode l : links) if (l.path("ifname").asText().equals("tap00000001-11")) tap = (ObjectNode) l;
+        String plugged = json.writeValueAsString(json.createArrayNode().add(tap.deepCopy()));
+        tap.remove("master");
+        String unplugged = json.writeValueAsString(links);
+        List<List<String>> calls = new ArrayList<>();
+        CommandRunner kernel = (argv, stdin) -> {
+            calls.add(argv);
+            if (argv.contains("-batch")) return new CommandRunner.Result(0, "", "");
+            if (argv.contains("fdb")) return new CommandRunner.Result(0, RecordedRunner.resource("converged-fdb.json"), "");
+            return new CommandRunner.Result(0, argv.contains("dev") ? plugged : unplugged, "");
+        };
+
+        L2Realiser.Realised realised = new L2Realiser(kernel, Iproute2.host()).realise(plan(networkA(plug(1))), List.of());
+
+        assertEquals(List.of("link set tap00000001-11 master " + BR_A),
+                realised.report().actions().stream().map(Action::command).toList());
+        assertEquals(List.of("ip", "-force", "-batch", "-"), calls.getLast(), "nothing is read back after the batch");
+        assertEquals(1, calls.stream().filter(a -> a.contains("link") && !a.contains("-batch")).count());
+        assertEquals(BR_A, realised.links().links().get("tap00000001-11").master());
+        assertEquals(links.size(), realised.links().links().size());
+    }
+
+    @Test
+    void aTapThatVanishesWhileItIsReleasedIsNoFailure() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode links = (ArrayNode) json.readTree(RecordedRunner.resource("converged-links.json"));
+        String withTap = json.writeValueAsString(links);
+        for (int i = 0; i < links.size(); i++) if (links.get(i).path("ifname").asText().equals("tap00000001-11")) links.remove(i);
+        String withoutTap = json.writeValueAsString(links);
+        List<String> batches = new ArrayList<>();
+        CommandRunner kernel = (argv, stdin) -> {
+            if (argv.contains("-batch")) {
+                batches.add(stdin.strip());
+                return new CommandRunner.Result(1, "", "Cannot find device \"tap00000001-11\"\nCommand failed -:1");
+            }
+            if (argv.contains("fdb")) return new CommandRunner.Result(0, RecordedRunner.resource("converged-fdb.json"), "");
+            return new CommandRunner.Result(0, batches.isEmpty() ? withTap : withoutTap, "");
+        };
+
+        ReconcileReport report = new L2Realiser(kernel, Iproute2.host()).reconcile(plan(networkA()));
+
+        assertEquals(List.of("link set tap00000001-11 nomaster"), batches, "the port left the plan, so its tap leaves the bridge");
+        assertTrue(report.succeeded(), "the tap is gone, which leaves the kernel as the plan wants it: " + report.errors());
+    }
+
+    @Test
+    void betweenFullReadsOnlyNamedDevicesAndWhatThePlanChangedAreReadAgain() {
+        RecordedRunner runner = RecordedRunner.of("converged");
+        L2Realiser realiser = new L2Realiser(runner, Iproute2.host());
+        realiser.realise(plan(networkA(plug(1))), List.of());
+        assertEquals(2, runner.calls.size(), "the first pass reads every link and the FDB");
+
+        runner.calls.clear();
+        L2Realiser.Realised again = realiser.realise(plan(networkA(plug(1))), List.of("tap00000001-11"));
+        assertEquals(List.of(List.of("ip", "-j", "-d", "link", "show", "dev", "tap00000001-11")), runner.calls.stream().map(RecordedRunner.Call::argv).toList());
+        assertFalse(again.report().changed());
+        assertEquals(BR_A, again.links().links().get("tap00000001-11").master());
+
+        runner.calls.clear();
+        L2Realiser.Realised added = realiser.realise(plan(networkA(plug(1), plug(2))), List.of());
+        assertEquals(List.of(), runner.calls, "no link event named the new port's tap since the read: it does not exist");
+        assertEquals(List.of(portId(2)), added.report().waitingPorts());
+
+        realiser.changed("tap00000003-11");
+        realiser.changed("vnet9");
+        realiser.realise(plan(networkA(plug(1), plug(2), plug(3))), List.of());
+        assertEquals(List.of(List.of("ip", "-j", "-d", "link", "show", "dev", "tap00000003-11")), runner.calls.stream().map(RecordedRunner.Call::argv).toList(),
+                "a tap that changed before its port was planned is read once it is");
+
+        runner.calls.clear();
+        L2Plan.Network moreRemotes = new L2Plan.Network(NET_A, BR_A, 1450, new Uplink.Vxlan(VX_A, 100, "198.51.100.1",
+                List.of("198.51.100.2", "198.51.100.3", "198.51.100.4"), List.of(new Uplink.RemoteMac("fa:16:3e:00:00:03", "198.51.100.2"))),
+                List.of(plug(1), plug(2)));
+        L2Realiser.Realised remotes = realiser.realise(plan(moreRemotes), List.of());
+        assertEquals(List.of("fdb append " + ZERO + " dev " + VX_A + " dst 198.51.100.4"), runner.batchLines("bridge"));
+        assertEquals(1, runner.calls.size(), "the batch, and no read");
+        assertTrue(remotes.links().fdb().contains(new KernelL2State.FdbEntry(VX_A, ZERO, "198.51.100.4")));
+
+        runner.calls.clear();
+        realiser.realise(plan(moreRemotes), List.of());
+        assertEquals(List.of(), runner.calls, "the state the batch left is what the next pass starts from");
+    }
+
+    @Test
+    void afterAFailedBatchOrForgettingEverythingIsReadAgain() {
+        RecordedRunner failing = new RecordedRunner(RecordedRunner.resource("drifted-links.json"), RecordedRunner.resource("drifted-fdb.json"),
+                new CommandRunner.Result(1, "", "Error: Device does not exist."));
+        L2Realiser realiser = new L2Realiser(failing, Iproute2.host());
+        assertFalse(realiser.realise(plan(networkA(plug(1))), List.of()).report().succeeded());
+        failing.calls.clear();
+        realiser.realise(plan(networkA(plug(1))), List.of());
+        assertTrue(failing.calls.stream().anyMatch(c -> c.argv().equals(List.of("ip", "-j", "-d", "link", "show"))));
+
+        RecordedRunner runner = RecordedRunner.of("converged");
+        L2Realiser converged = new L2Realiser(runner, Iproute2.host());
+        converged.realise(plan(networkA(plug(1))), List.of());
+        converged.forget();
+        runner.calls.clear();
+        converged.realise(plan(networkA(plug(1))), List.of());
+        assertEquals(2, runner.calls.size());
     }
 
     @Test
@@ -191,7 +326,7 @@ class L2RealiserTest {
     void namespaceIsPassedToEveryCommand() {
         RecordedRunner runner = RecordedRunner.of("drifted");
         new L2Realiser(runner, new Iproute2("skt-h1")).reconcile(plan(networkA(plug(1))));
-        assertEquals(4, runner.calls.size());
+        assertEquals(6, runner.calls.size(), "the read, the two batches, and the read-back the next pass starts from");
         assertTrue(runner.calls.stream().allMatch(c -> c.argv().subList(1, 3).equals(List.of("-n", "skt-h1"))));
     }
 

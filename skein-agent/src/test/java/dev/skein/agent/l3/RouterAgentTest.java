@@ -12,7 +12,6 @@ import dev.skein.plan.DeviceNames;
 import dev.skein.plan.HostPlan;
 import dev.skein.plan.L2Plan;
 import dev.skein.plan.Uplink;
-import dev.skein.plan.fw.FirewallPlan;
 import dev.skein.plan.l3.RouterPlan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,7 +75,7 @@ class RouterAgentTest {
                         List.of(RouterDataplaneTest.plug(GW_A))),
                 RouterDataplaneTest.tenant(NET_A, 101, IF_A, VM1)), List.of());
         RouterPlan routers = new RouterPlan(List.of(RouterDataplaneTest.routerA(List.of(RouterDataplaneTest.fip("10.0.0.10")), List.of())));
-        return new HostPlan(HOST, 7, l2, FirewallPlan.EMPTY, null, routers);
+        return new HostPlan(HOST, 7, l2, null, null, routers);
     }
 
     @BeforeEach

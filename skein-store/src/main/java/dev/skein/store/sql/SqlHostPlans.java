@@ -138,6 +138,25 @@ final class SqlHostPlans implements HostPlanRepository {
                 .bindList("ids", chunk).mapTo(String.class).list()));
     }
 
+    @Override
+    public Map<String, List<String>> memberAddresses(Collection<String> groupIds) {
+        Map<String, TreeSet<String>> found = new TreeMap<>();
+        inChunks(groupIds, chunk -> tx.handle().createQuery(
+                        "SELECT m.security_group_id, a.ip_address FROM port_security_groups m JOIN ip_allocations a ON a.port_id = m.port_id"
+                                + " WHERE m.security_group_id IN (<ids>)")
+                .bindList("ids", chunk).map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).list())
+                .forEach(e -> found.computeIfAbsent(e.getKey(), k -> new TreeSet<>()).add(e.getValue()));
+        inChunks(groupIds, chunk -> tx.handle().createQuery(
+                        "SELECT m.security_group_id, p.allowed_address_pairs FROM port_security_groups m JOIN ports p ON p.id = m.port_id"
+                                + " WHERE m.security_group_id IN (<ids>) AND p.allowed_address_pairs <> '[]'")
+                .bindList("ids", chunk).map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).list())
+                .forEach(e -> Json.read(e.getValue(), SqlPorts.PAIRS)
+                        .forEach(pair -> found.computeIfAbsent(e.getKey(), k -> new TreeSet<>()).add(pair.ipAddress())));
+        Map<String, List<String>> out = new TreeMap<>();
+        found.forEach((group, addresses) -> out.put(group, List.copyOf(addresses)));
+        return out;
+    }
+
     /** Runs an IN-list query in slices that stay well below every database's bind-parameter limit. */
     static <T> List<T> inChunks(Collection<String> values, Function<List<String>, List<T>> query) {
         List<String> all = List.copyOf(values);

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 final class SqlPorts implements PortRepository {
-    private static final TypeReference<List<AddressPair>> PAIRS = new TypeReference<>() {};
+    static final TypeReference<List<AddressPair>> PAIRS = new TypeReference<>() {};
     private static final String COLUMNS = "id, project_id, network_id, name, description, admin_state_up, mac_address, "
             + "device_id, device_owner, host_id, vnic_type, allowed_address_pairs, port_security_enabled, security_groups, "
             + "status, tags, created_at, updated_at, revision_number";

@@ -41,15 +41,18 @@ public final class SqlStore implements Store {
      * addresses and MACs would then be handed out again while VMs still use them (docs/benchmarks.md).
      */
     public static SqlStore embedded(Path dataDir) {
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("skein")
+        return open(embeddedUrl(dataDir), null, null);
+    }
+
+    static String embeddedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("skein")
                 + ";LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                 + ";WRITE_DELAY=0";
-        return open(url, null, null);
     }
 
     public static SqlStore open(String url, String user, String password) {
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(url);
+        cfg.setJdbcUrl(withFreshReads(url));
         if (user != null) cfg.setUsername(user);
         if (password != null) cfg.setPassword(password);
         cfg.setMaximumPoolSize(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
@@ -64,6 +67,18 @@ public final class SqlStore implements Store {
             throw e;
         }
         return new SqlStore(ds);
+    }
+
+    /**
+     * H2 2.2 reuses a query's previous result while the tables look unmodified since it was computed, but stamps
+     * the result after taking its snapshot: a query that overlaps a commit can keep the pre-commit rows on its
+     * connection until the table changes again (an agent's committed ACTIVE report stayed invisible to a client
+     * polling the port for a minute). Reuse seldom applies to a store that is written to all the time, so
+     * turning it off costs little.
+     */
+    static String withFreshReads(String url) {
+        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(Locale.ROOT).contains("OPTIMIZE_REUSE_RESULTS")) return url;
+        return url + ";OPTIMIZE_REUSE_RESULTS=FALSE";
     }
 
     @Override
