@@ -13,7 +13,7 @@ port is deleted again (and the agent allowed to realise that) before the next sa
 
 Taps are the host ends of veth pairs whose other end (v + 11 characters of the port id) stays in the host
 namespace, up, with nothing behind it: the agent only needs the tap to exist. The default group's rule that admits its own members makes every port
-create change the firewall of every port on the host (a new member address), the expensive case.
+create change the firewall of every port on the host (a new member address in the group's set).
 Everything it made (server, data directory, namespace) is removed at the end, also on failure or Ctrl-C.
 Only the Python 3 standard library is used.
 """
