@@ -27,13 +27,16 @@ fip     One VM (address by DHCP) on a network behind a router whose gateway is o
         the address from its own ARP retry, a second after its first try.
 router  One router with --interfaces networks (a /24 each, no DHCP) and --fips ports, one floating IP each,
         spread over them (the ports need no VMs, except one). The router is built with admin_state_up false,
-        then set up: the time from that last API call until its namespace holds every interface, every
-        floating IP address on its qg- device and every element of both NAT maps is "from scratch". Then a ping
-        from the outside through one floating IP to a real VM runs while the whole all-in-one server is stopped
-        (SIGTERM) and started again on the same data and configuration (dnsmasq, haproxy and the router
-        namespace stay): reported are the echoes lost and how long until the host plan is realised again. The
-        realised revision is kept across restarts, so right after the API answers again the script creates
-        one port bound to the host (no security groups) and waits for the revision that includes it.
+        then set up; "from scratch" is the time from that last API call until, each polled every 50 ms: the
+        namespace exists; it holds every interface address, every floating IP address on its qg- device and
+        every element of both NAT maps; the API shows all the router's ports ACTIVE (their taps are in their
+        bridges); the host plan is reported realised; and a ping from the outside (started before the call,
+        its ARP entry flushed) has its first reply through the real VM's floating IP. Then such a ping runs
+        while the whole all-in-one server is stopped (SIGTERM to its process) and started again on the same
+        data and configuration (dnsmasq, haproxy and the router namespace stay): reported are the echoes lost
+        and how long until the host plan is realised again. The realised revision is kept across restarts, so
+        right after the API answers again the script creates one port bound to the host (no security groups)
+        and waits for the revision that includes it.
 
 Every process and namespace it made (server, data directory, namespaces named with a random prefix, including
 the DHCP and router namespaces the agent made, and the dnsmasq and haproxy processes in them, which outlive the
@@ -113,7 +116,7 @@ def exited_within(proc, seconds):
 def stats(values):
     v = sorted(values)
     return {'samples': len(v), 'p50_ms': round(percentile(v, 50), 1), 'p99_ms': round(percentile(v, 99), 1),
-            'min_ms': round(v[0], 1), 'max_ms': round(v[-1], 1)}
+            'min_ms': round(v[0], 1), 'max_ms': round(v[-1], 1), 'all_ms': [round(x, 1) for x in values]}
 
 
 def uptime():
@@ -239,10 +242,14 @@ class Bench:
         self.api.token = token
         return spawned, answering
 
-    def stop_server(self):
+    def stop_server(self, group=True):
+        """SIGTERM to the server's process group (at the end), or to the server alone, as an operator would."""
         if self.server is None or self.server.poll() is not None:
             return
-        os.killpg(self.server.pid, signal.SIGTERM)
+        if group:
+            os.killpg(self.server.pid, signal.SIGTERM)
+        else:
+            self.server.send_signal(signal.SIGTERM)
         try:
             self.server.wait(60)
         except subprocess.TimeoutExpired:
@@ -521,35 +528,43 @@ class Bench:
         build_s = time.time() - built
         ns = f'{self.host_ns}-qrouter-{router}'
 
+        sh('ip', '-n', self.outside, 'neigh', 'flush', 'to', vm_fip, check=False)
+        ping = Ping(self.outside, vm_fip, 0.02)
+        self.pings.append(ping)
         t0 = time.time()
         self.api.expect(200, 'PUT', f'/routers/{router}', {'router': {'admin_state_up': True}})
         answered = time.time()
         revision = self.plan()[0]
-        appeared = realised = None
+        # Each milestone is taken the first time a poll sees it; the router is done when all are reached.
+        seen = {}
+        checks = {
+            'namespace': lambda: self.router_state(ns) is not None,
+            'kernel_complete': lambda: self.complete(ns, n, total),
+            'router_ports_active': lambda: all(p['status'] == 'ACTIVE' for p in self.ports(f'device_id={router}&fields=status')),
+            'plan_realised': lambda: (self.plan()[1] or 0) >= revision,
+            'vm_reachable': lambda: ping.first_reply(0) is not None,
+        }
         deadline = time.monotonic() + 600
-        while not self.complete(ns, n, total):
-            now = time.time()
-            if appeared is None and self.router_state(ns) is not None:
-                appeared = now
-            if realised is None and (self.plan()[1] or 0) >= revision:
-                realised = now
+        while len(seen) < len(checks):
+            for name, check in checks.items():
+                if name not in seen and check():
+                    seen[name] = ping.first_reply(0) if name == 'vm_reachable' else time.time()
             if self.server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f'router {router} not complete (state {self.router_state(ns)}); see {self.log.name}')
+                raise SystemExit(f'router {router} not complete (reached only {sorted(seen)}, state '
+                                 f'{self.router_state(ns)}); see {self.log.name}')
             time.sleep(0.05)
-        complete = time.time()
-        if realised is None:
-            self.wait('the plan realised', lambda: (self.plan()[1] or 0) >= revision)
-            realised = time.time()
-        scratch = {'build_via_api_s': round(build_s, 1), 'put_answered_ms': round((answered - t0) * 1000, 1),
-                   'namespace_appeared_ms': round(((appeared or complete) - t0) * 1000, 1),
-                   'complete_ms': round((complete - t0) * 1000, 1), 'plan_realised_ms': round((realised - t0) * 1000, 1)}
-        print(f"router with {n} interfaces and {total} floating IPs from scratch: complete in the kernel "
-              f"{scratch['complete_ms']} ms after the PUT admin_state_up=true (namespace after "
-              f"{scratch['namespace_appeared_ms']} ms, plan reported realised after {scratch['plan_realised_ms']} ms; "
-              f"building it through the API took {scratch['build_via_api_s']} s)", flush=True)
-
-        self.wait(f'{vm_fip} answering from outside', lambda: sh('ip', 'netns', 'exec', self.outside, 'ping', '-n', '-q', '-c', '1',
-                                                                '-W', '1', vm_fip, check=False).returncode == 0, timeout=60)
+        ping.stop()
+        self.pings.remove(ping)
+        scratch = {'build_via_api_s': round(build_s, 1), 'put_answered_ms': round((answered - t0) * 1000, 1)}
+        scratch.update({f'{name}_ms': round((at - t0) * 1000, 1) for name, at in seen.items()})
+        scratch['complete_ms'] = round((max(seen.values()) - t0) * 1000, 1)
+        print(f"router with {n} interfaces and {total} floating IPs from scratch, after the PUT admin_state_up=true: "
+              f"namespace {scratch['namespace_ms']} ms, every address and NAT map element {scratch['kernel_complete_ms']} ms, "
+              f"router ports ACTIVE {scratch['router_ports_active_ms']} ms, plan reported realised "
+              f"{scratch['plan_realised_ms']} ms, first reply from the outside through a floating IP "
+              f"{scratch['vm_reachable_ms']} ms (building it through the API took {scratch['build_via_api_s']} s)", flush=True)
+        # The restart below should not cut the announcements of the new addresses short.
+        time.sleep(3)
         restart = self.restart(ns, n, total, vm_fip, nets[0]['id'])
         return {'interfaces': n, 'floating_ips': total, 'from_scratch': scratch, 'restart': restart}
 
@@ -559,7 +574,7 @@ class Bench:
         time.sleep(1)
         first_log = self.log.name
         t0 = time.time()
-        self.stop_server()
+        self.stop_server(group=False)
         stopped = time.time()
         spawned, answering = self.start_server()
         self.create('port', {'network_id': marker_network, 'binding:host_id': HOST, 'name': 'restart-marker',
@@ -607,6 +622,8 @@ def main():
     unknown = set(scenarios) - {'dhcp', 'fip', 'router'}
     if unknown:
         raise SystemExit(f'unknown scenarios: {", ".join(sorted(unknown))}')
+    # Also when started in the background, where the shell has SIGINT ignored: Ctrl-C must still clean up.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
     bench = Bench(a)
