@@ -612,8 +612,9 @@ def main():
     a = p.parse_args()
     if os.geteuid() != 0:
         raise SystemExit('netnode_latency.py needs root (it makes network namespaces and the agent changes them)')
-    if a.interfaces > 190 * 256 or a.fips < 1 or a.interfaces < 1:
-        raise SystemExit('--interfaces must be 1..48640 and --fips at least 1')
+    # The external pool (198.18.0.10-198.18.3.250, 1009 addresses) also holds two router gateways and the fip scenario's address.
+    if not (1 <= a.interfaces <= 190 * 256 and 1 <= a.fips <= 985 and a.samples >= 1):
+        raise SystemExit('--interfaces must be 1..48640, --fips 1..985 and --samples at least 1')
     scenarios = [s for s in a.scenarios.split(',') if s]
     unknown = set(scenarios) - {'dhcp', 'fip', 'router'}
     if unknown:
