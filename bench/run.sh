@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks Skein's port creation against a fresh all-in-one server started for each scenario run.
 #
-#   bench/run.sh [--scenario ports|perf|all|cost|crash] [--ports N] [--concurrency C] [--repeat K] [--out DIR] ...
+#   bench/run.sh [--scenario ports|perf|all|cost|crash|netnode] [--ports N] [--concurrency C] [--repeat K] [--out DIR] ...
 #
 # Each run builds Skein if needed (through ./skein), starts `./skein all-in-one` on a free 127.0.0.1 port with an
 # empty temporary data directory, waits until GET / answers 200, runs the scenario, then stops the server with
-# SIGTERM and removes the data directory, also when something fails. `bench/run.sh --help` lists the options.
+# SIGTERM and removes the data directory, also when something fails; the netnode scenario (root only) starts and
+# removes its own server and namespaces. `bench/run.sh --help` lists the options.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 
@@ -14,8 +15,10 @@ usage() {
 usage: bench/run.sh [options]
   --scenario S       ports: bench/ports.py (the default); perf: the peer load generator, if present;
                      all: ports then perf; cost: server CPU per request by kind (bench/request_cost.py);
-                     crash: do acknowledged creates survive a SIGKILL (bench/durability.py)
-  --ports N          ports per phase (default 2000; cost: requests of each kind, 2000; crash: 300)
+                     crash: do acknowledged creates survive a SIGKILL (bench/durability.py);
+                     netnode: DHCP lease, floating IP and big-router latencies (bench/netnode_latency.py, root)
+  --ports N          ports per phase (default 2000; cost: requests of each kind, 2000; crash: 300;
+                     netnode: samples per measurement, 40)
   --concurrency C    clients in the concurrent phase (default 16)
   --phases LIST      ports scenario only: sequential,concurrent (default both, in that order)
   --warmup W         ports scenario only: ports created and deleted before measuring (default 1000)
@@ -51,9 +54,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$scenario" in
-  ports|perf|cost|crash) scenarios=("$scenario") ;;
+  ports|perf|cost|crash|netnode) scenarios=("$scenario") ;;
   all) scenarios=(ports perf) ;;
-  *) echo "run.sh: --scenario must be ports, perf, all, cost or crash" >&2; exit 64 ;;
+  *) echo "run.sh: --scenario must be ports, perf, all, cost, crash or netnode" >&2; exit 64 ;;
 esac
 if [[ " ${scenarios[*]} " == *" perf "* ]] && [ ! -f "$perf_script" ]; then
   if [ "$scenario" = perf ]; then
@@ -147,6 +150,12 @@ crash_scenario() {  # creates ports, kills the server with SIGKILL, restarts it 
 
 run_scenario() {  # $1: scenario, $2: run number; runs where errexit is off, so every step checks itself
   local name="$1-$2" status=0
+  if [ "$1" = netnode ]; then
+    local args=(--samples "${ports:-40}")
+    if [ -n "$out" ]; then args+=(--out "$out/$name.json" --keep-logs "$out/$name.logs"); fi
+    run_child python3 "$root/bench/netnode_latency.py" "${args[@]}" || status=$?
+    return "$status"
+  fi
   new_data_dir && start_server "$name" || { cleanup; return 1; }
   echo "== $name: Skein at $url (pid $pid), data in $tmp/data, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   local json_arg=()
