@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,8 @@ import java.util.stream.Stream;
  *
  * <p>Gratuitous ARP for floating IPs that appeared or moved, and dropping the conntrack entries of those that
  * moved or went, happen in the background: arping needs a second per announcement, which the reconcile loop must
- * not wait for.
+ * not wait for. Each change's announcement runs on its own virtual thread, so a floating IP associated just after
+ * another is announced at once rather than behind the other's arping.
  */
 public final class RouterRealiser {
     private static final Logger LOG = LoggerFactory.getLogger(RouterRealiser.class);
@@ -73,12 +75,13 @@ public final class RouterRealiser {
     private final Executor background;
     private final Path markers;
     private final Map<String, Realised> realised = new HashMap<>();
+    private final Set<CompletableFuture<Void>> announcing = ConcurrentHashMap.newKeySet();
 
     /** A router as last realised: its plan, the NAT table text sent, and what could not be realised. */
     private record Realised(RouterPlan.Router router, String nat, List<String> notes) {}
 
     public RouterRealiser(CommandRunner runner, AgentSettings settings, MetadataProxies metadata) {
-        this(runner, settings, metadata, Executors.newSingleThreadExecutor(Thread.ofVirtual().name("skein-router-announce").factory()));
+        this(runner, settings, metadata, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("skein-router-announce").factory()));
     }
 
     /** background runs the announcements; a test passes one that runs them at once. */
@@ -103,7 +106,7 @@ public final class RouterRealiser {
     /** Waits until the announcements asked for so far have been sent; for tests and measurements. */
     public void awaitAnnouncements(Duration timeout) {
         try {
-            CompletableFuture.runAsync(() -> { }, background).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(announcing.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -298,7 +301,7 @@ public final class RouterRealiser {
     /** Drops the conntrack entries of floating IPs that moved or went, then announces the addresses that appeared or moved. */
     private void announce(String ns, String gatewayDevice, List<String> announce, List<String> forget) {
         if (announce.isEmpty() && forget.isEmpty()) return;
-        background.execute(() -> {
+        CompletableFuture<Void> task = CompletableFuture.runAsync(() -> {
             try {
                 if (!forget.isEmpty()) {
                     List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, "sh", "-c", FORGET, "sh"));
@@ -318,7 +321,9 @@ public final class RouterRealiser {
             } catch (RuntimeException e) {
                 LOG.warn("cannot announce floating IPs in {}: {}", ns, e.getMessage());
             }
-        });
+        }, background);
+        announcing.add(task);
+        task.whenComplete((done, failure) -> announcing.remove(task));
     }
 
     private Set<String> marked() {
