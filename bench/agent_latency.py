@@ -23,16 +23,15 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import allinone  # noqa: E402
 from ports import Client, authenticate, percentile  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOST = 'bench-host'
 
 
@@ -49,14 +48,6 @@ def plug(port_id):
 def ip_batch(netns, lines):
     if lines:
         subprocess.run(['ip', '-n', netns, '-batch', '-'], input='\n'.join(lines) + '\n', text=True, check=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Bench:
@@ -79,25 +70,9 @@ class Bench:
             f.write('quotas: {network: -1, subnet: -1, port: -1, security_group: -1, security_group_rule: -1}\n'
                     f'local_agent:\n  enabled: true\n  host: {HOST}\n  local_ip: 198.51.100.1\n'
                     f'  netns: {self.netns}\n  resync_interval: 300\n')
-        port = free_port()
-        url = f'http://127.0.0.1:{port}'
         password = secrets.token_hex(12)
-        env = dict(os.environ, SKEIN_ADMIN_PASSWORD=password)
         self.log = open(os.path.join(self.tmp, 'server.log'), 'w')
-        self.server = subprocess.Popen([os.path.join(ROOT, 'skein'), 'all-in-one', '--listen', f'127.0.0.1:{port}',
-                                        '--data-dir', data, '--config', config], stdout=self.log, stderr=subprocess.STDOUT,
-                                       env=env, start_new_session=True)
-        probe = Client(url)
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if probe.call('GET', '/')[0] == 200:
-                    break
-            except OSError:
-                pass
-            if self.server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit('the server did not start; see ' + self.log.name)
-            time.sleep(0.1)
+        self.server, url = allinone.start(data, config, password, self.log, timeout=180, poll=0.1)
         token, _ = authenticate(url + '/identity/v3', 'admin', password, 'admin', 'Default', True)
         self.api = Client(url + '/v2.0')
         self.api.token = token

@@ -50,7 +50,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -59,9 +58,9 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import allinone  # noqa: E402
 from ports import Client, authenticate, percentile  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOST = 'netnode-bench'
 EXTERNAL_CIDR, OUTSIDE_IP, EXTERNAL_POOL = '198.18.0.0/22', '198.18.0.1', ('198.18.0.10', '198.18.3.250')
 REPLY = re.compile(r'^\[(\d+\.\d+)\] \d+ bytes from [^:]+: icmp_seq=(\d+)')
@@ -92,14 +91,6 @@ def sh(*argv, check=True):
     if check and r.returncode != 0:
         raise RuntimeError(f'{" ".join(argv)} failed ({r.returncode}): {r.stderr.strip()}')
     return r
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def stats(values):
@@ -206,25 +197,9 @@ class Bench:
     def start_server(self):
         """Starts all-in-one; returns (spawned, answering) as unix times."""
         self.starts += 1
-        port = free_port()
-        url = f'http://127.0.0.1:{port}'
         self.log = open(os.path.join(self.tmp, f'server-{self.starts}.log'), 'w')
         spawned = time.time()
-        self.server = subprocess.Popen([os.path.join(ROOT, 'skein'), 'all-in-one', '--listen', f'127.0.0.1:{port}',
-                                        '--data-dir', self.data, '--config', self.config],
-                                       stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-                                       env=dict(os.environ, SKEIN_ADMIN_PASSWORD=self.password))
-        probe = Client(url)
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if probe.call('GET', '/')[0] == 200:
-                    break
-            except OSError:
-                pass
-            if self.server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit('the server did not start; see ' + self.log.name)
-            time.sleep(0.02)
+        self.server, url = allinone.start(self.data, self.config, self.password, self.log)
         answering = time.time()
         token, self.project = authenticate(url + '/identity/v3', 'admin', self.password, 'admin', 'Default', True)
         self.api = Client(url + '/v2.0')
