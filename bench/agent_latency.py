@@ -14,7 +14,8 @@ port is deleted again (and the agent allowed to realise that) before the next sa
 Taps are the host ends of veth pairs whose other end (v + 11 characters of the port id) stays in the host
 namespace, up, with nothing behind it: the agent only needs the tap to exist. The default group's rule that admits its own members makes every port
 create change the firewall of every port on the host (a new member address in the group's set).
-Everything it made (server, data directory, namespace) is removed at the end, also on failure or Ctrl-C.
+Everything it made (server, data directory, its namespace and the DHCP namespace its agent made, with the dnsmasq
+and haproxy inside) is removed at the end, also on failure or Ctrl-C.
 Only the Python 3 standard library is used.
 """
 import argparse
@@ -140,7 +141,8 @@ class Bench:
             except subprocess.TimeoutExpired:
                 os.killpg(self.server.pid, signal.SIGKILL)
                 self.server.wait()
-        subprocess.run(['ip', 'netns', 'del', self.netns], stderr=subprocess.DEVNULL)
+        # The agent is a network node too: its DHCP namespace (named after self.netns) and dnsmasq outlive the server.
+        allinone.remove_namespaces(self.netns)
         if self.a.keep_log:
             shutil.copy(os.path.join(self.tmp, 'server.log'), self.a.keep_log)
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -1,5 +1,7 @@
-"""Starting `./skein all-in-one` for the benchmarks that need a server with its built-in agent."""
+"""Starting `./skein all-in-one` for the benchmarks that need a server with its built-in agent, and removing the
+namespaces it leaves behind."""
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -36,3 +38,24 @@ def start(data_dir, config, password, log, timeout=300, poll=0.02):
         if server.poll() is not None or time.monotonic() > deadline:
             raise SystemExit('the server did not start; see ' + log.name)
         time.sleep(poll)
+
+
+def remove_namespace(ns):
+    """Kills what runs inside (the agent's dnsmasq and haproxy outlive the server; DHCP clients, pings), then
+    deletes it, which takes its veths and the devices inside along."""
+    out = subprocess.run(['ip', 'netns', 'pids', ns], capture_output=True, text=True).stdout
+    for pid in out.split():
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    subprocess.run(['ip', 'netns', 'del', ns], stderr=subprocess.DEVNULL)
+
+
+def remove_namespaces(prefix):
+    """Every namespace whose name starts with prefix: the benchmark's own and those its agent made for DHCP
+    servers and routers (named after the agent's namespace)."""
+    out = subprocess.run(['ip', 'netns', 'list'], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.split() and line.split()[0].startswith(prefix):
+            remove_namespace(line.split()[0])

@@ -220,28 +220,13 @@ class Bench:
             os.killpg(self.server.pid, signal.SIGKILL)
             self.server.wait()
 
-    def namespaces(self):
-        out = sh('ip', 'netns', 'list', check=False).stdout
-        return [line.split()[0] for line in out.splitlines() if line.split() and line.split()[0].startswith(self.prefix)]
-
-    def remove_namespace(self, ns):
-        """Kills what runs inside (the agent's dnsmasq and haproxy outlive the server; DHCP clients, pings), then
-        deletes it, which takes its veths and the devices inside along."""
-        for pid in sh('ip', 'netns', 'pids', ns, check=False).stdout.split():
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        sh('ip', 'netns', 'del', ns, check=False)
-
     def close(self):
         for p in self.pings:
             if p.proc.poll() is None:
                 p.proc.kill()
                 p.proc.wait()
         self.stop_server()
-        for ns in self.namespaces():
-            self.remove_namespace(ns)
+        allinone.remove_namespaces(self.prefix)
         if self.a.keep_logs:
             os.makedirs(self.a.keep_logs, exist_ok=True)
             for n in range(1, self.starts + 1):
@@ -386,7 +371,7 @@ class Bench:
         if address != expected:
             raise SystemExit(f'{vm} leased {address}, but its port has {expected}')
         self.api.expect(204, 'DELETE', f'/ports/{port["id"]}')
-        self.remove_namespace(vm)
+        allinone.remove_namespace(vm)
         self.wait('the delete realised', self.realised)
         return (leased - t0) * 1000, (leased - plugged) * 1000, (answered - t0) * 1000, clients
 
