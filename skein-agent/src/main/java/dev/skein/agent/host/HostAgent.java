@@ -107,12 +107,9 @@ public final class HostAgent implements AutoCloseable {
     private L2Plan devicesOf;
     private Set<String> planDevices = Set.of();
     private boolean fullReport;
-    private boolean firewallReadBack = true;
-    private List<String> lastFirewallProblems = List.of();
-    private boolean dhcpReadBack = true;
-    private List<String> lastDhcpProblems = List.of();
-    private boolean routerReadBack = true;
-    private List<String> lastRouterProblems = List.of();
+    private final Part firewallPart = new Part("firewall: ");
+    private final Part dhcpPart = new Part("DHCP: ");
+    private final Part routerPart = new Part("");
     private FirewallSections assembledFrom;
     private FirewallPlan assembled;
     private long nextResyncNanos;
@@ -304,9 +301,9 @@ public final class HostAgent implements AutoCloseable {
             recovered();
             reconcileWanted = true;
             fullReport = true;
-            firewallReadBack = true;
-            dhcpReadBack = true;
-            routerReadBack = true;
+            firewallPart.readBack = true;
+            dhcpPart.readBack = true;
+            routerPart.readBack = true;
             realiser.forget();
         } catch (RuntimeException e) {
             retryLater("cannot fetch the plan (" + fetchReason + "): " + e.getMessage());
@@ -361,45 +358,52 @@ public final class HostAgent implements AutoCloseable {
     /** Realises the plan's firewall; true when the kernel holds it. */
     private boolean realiseFirewall(HostPlan plan) {
         FirewallPlan wanted = firewallPlan(plan.firewall());
-        FirewallReport report = firewallReadBack ? firewall.reconcile(wanted) : firewall.update(wanted);
+        FirewallReport report = firewallPart.readBack ? firewall.reconcile(wanted) : firewall.update(wanted);
         if (report.changed()) {
             LOG.info("plan revision {}: firewall {} transaction of {} command(s)", plan.revision(),
                     report.mode() == FirewallReport.Mode.FULL ? "repair" : "update", report.commands().size());
         }
-        List<String> problems = new ArrayList<>(report.errors());
-        problems.addAll(report.notes());
-        if (!problems.equals(lastFirewallProblems)) problems.forEach(p -> LOG.warn("plan revision {}: firewall: {}", plan.revision(), p));
-        lastFirewallProblems = problems;
-        // After a failure nothing is known about the kernel's tables, so the next attempt reads them back.
-        firewallReadBack = !report.succeeded();
-        return report.succeeded();
+        return firewallPart.settle(plan.revision(), report.errors(), report.notes(), report.succeeded());
     }
 
     /** Realises the plan's DHCP servers, read back like the firewall; true when all of them serve. */
     private boolean realiseDhcp(HostPlan plan) {
-        DhcpReport report = dhcpReadBack ? dhcp.reconcile(plan.dhcp()) : dhcp.update(plan.dhcp());
+        DhcpReport report = dhcpPart.readBack ? dhcp.reconcile(plan.dhcp()) : dhcp.update(plan.dhcp());
         report.changes().forEach(c -> LOG.info("plan revision {}: DHCP: {}", plan.revision(), c));
-        List<String> problems = new ArrayList<>(report.errors());
-        problems.addAll(report.notes());
-        if (!problems.equals(lastDhcpProblems)) problems.forEach(p -> LOG.warn("plan revision {}: DHCP: {}", plan.revision(), p));
-        lastDhcpProblems = problems;
-        dhcpReadBack = !report.succeeded();
-        return report.succeeded();
+        return dhcpPart.settle(plan.revision(), report.errors(), report.notes(), report.succeeded());
     }
 
     /** Realises the plan's routers; true when the kernel holds them. */
     private boolean realiseRouters(HostPlan plan) {
-        RouterReport report = routerReadBack ? routers.reconcile(plan.routers()) : routers.update(plan.routers());
+        RouterReport report = routerPart.readBack ? routers.reconcile(plan.routers()) : routers.update(plan.routers());
         if (report.changed()) {
             LOG.info("plan revision {}: routers: {} change(s)", plan.revision(), report.changes().size());
             for (String c : report.changes()) LOG.debug("  {}", c);
         }
-        List<String> problems = new ArrayList<>(report.errors());
-        problems.addAll(report.notes());
-        if (!problems.equals(lastRouterProblems)) problems.forEach(p -> LOG.warn("plan revision {}: {}", plan.revision(), p));
-        lastRouterProblems = problems;
-        routerReadBack = !report.succeeded();
-        return report.succeeded();
+        return routerPart.settle(plan.revision(), report.errors(), report.notes(), report.succeeded());
+    }
+
+    /**
+     * What the agent keeps between passes for one part realised next to L2 (the firewall, the DHCP servers, the
+     * routers): whether the next pass must read the kernel back, and the problems it last logged, because the
+     * same complaint on every retry would bury everything else in the log.
+     */
+    private static final class Part {
+        private final String label;
+        boolean readBack = true;
+        private List<String> lastProblems = List.of();
+
+        Part(String label) { this.label = label; }
+
+        /** Logs new problems and returns succeeded; after a failure nothing is known of the kernel, so it is read back. */
+        boolean settle(long revision, List<String> errors, List<String> notes, boolean succeeded) {
+            List<String> problems = new ArrayList<>(errors);
+            problems.addAll(notes);
+            if (!problems.equals(lastProblems)) problems.forEach(p -> LOG.warn("plan revision {}: {}{}", revision, label, p));
+            lastProblems = problems;
+            readBack = !succeeded;
+            return succeeded;
+        }
     }
 
     /**
