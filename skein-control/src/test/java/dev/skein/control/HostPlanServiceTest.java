@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,7 +56,7 @@ class HostPlanServiceTest {
         networks = services.networks;
         ports = services.ports;
         changes = services.changes;
-        agents = new AgentService(services.store, Duration.ofSeconds(75), Clock.systemUTC());
+        agents = services.agents;
     }
 
     @AfterEach

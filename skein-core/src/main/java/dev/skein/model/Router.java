@@ -2,6 +2,7 @@ package dev.skein.model;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A Neutron router. Its interfaces are ports (device_owner network:router_interface) linked to it in the store;
@@ -16,6 +17,8 @@ public record Router(
     public static final String INTERFACE_OWNER = "network:router_interface";
     public static final String GATEWAY_OWNER = "network:router_gateway";
     public static final String HA_INTERFACE_OWNER = "network:ha_router_replicated_interface";
+    /** The device owners of the ports a router owns. */
+    public static final Set<String> PORT_OWNERS = Set.of(INTERFACE_OWNER, GATEWAY_OWNER, HA_INTERFACE_OWNER);
 
     /** The gateway port and the external network it is on; fixedIps are filled in by the service on reads. */
     public record Gateway(String portId, String networkId, List<FixedIp> fixedIps) {

@@ -214,7 +214,7 @@ public final class FloatingIpService {
             throw L3Errors.badRequest("floatingip", "Cannot process floating IP association with Port " + portId
                     + ", since that port is owned by a different project");
         }
-        if ("network:dhcp".equals(port.deviceOwner())) {
+        if (Port.DHCP_OWNER.equals(port.deviceOwner())) {
             throw L3Errors.badRequest("floatingip", "Port " + portId + " is unable to be assigned a floating IP");
         }
         FixedIp internal = FloatingIpRules.internalAddress(port, requestedFixedIp);

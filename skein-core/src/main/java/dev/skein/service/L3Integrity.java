@@ -18,7 +18,6 @@ import java.util.Set;
  * {@link PortService} and {@link NetworkService} inside their transactions.
  */
 final class L3Integrity {
-    private static final Set<String> ROUTER_OWNED = Set.of(Router.INTERFACE_OWNER, Router.GATEWAY_OWNER, Router.HA_INTERFACE_OWNER);
 
     private L3Integrity() {}
 
@@ -28,7 +27,7 @@ final class L3Integrity {
      * if someone edited device_id). A port with floating IPs loses them (they are kept, disassociated).
      */
     static void beforePortDelete(Tx tx, RequestContext ctx, Port p, Instant now) {
-        boolean ownerExists = ROUTER_OWNED.contains(p.deviceOwner()) ? tx.routers().get(p.deviceId()).isPresent()
+        boolean ownerExists = Router.PORT_OWNERS.contains(p.deviceOwner()) ? tx.routers().get(p.deviceId()).isPresent()
                 : FloatingIp.PORT_OWNER.equals(p.deviceOwner()) && tx.floatingIps().get(p.deviceId()).isPresent();
         boolean linked = tx.routers().routerOfInterface(p.id()).isPresent() || tx.routers().routerOfGateway(p.id()).isPresent()
                 || tx.floatingIps().ofFloatingPort(p.id()).isPresent();

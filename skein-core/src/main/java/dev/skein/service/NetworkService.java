@@ -4,6 +4,7 @@ import dev.skein.attr.Attributes;
 import dev.skein.error.NeutronException;
 import dev.skein.model.Network;
 import dev.skein.model.NetworkType;
+import dev.skein.model.Port;
 import dev.skein.model.RbacPolicy;
 import dev.skein.model.Segment;
 import dev.skein.policy.Policy;
@@ -28,7 +29,7 @@ public final class NetworkService {
     static final Set<String> UPDATE = Set.of("name", "description", "admin_state_up", "shared", "router:external",
             "mtu", "port_security_enabled", "provider:network_type", "provider:physical_network",
             "provider:segmentation_id");
-    private static final List<String> AUTO_DELETED_OWNERS = List.of("network:dhcp");
+    private static final List<String> AUTO_DELETED_OWNERS = List.of(Port.DHCP_OWNER);
 
     private final Store store;
     private final NetworkSettings settings;

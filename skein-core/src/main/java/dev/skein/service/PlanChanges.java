@@ -44,8 +44,6 @@ import java.util.function.Function;
  * ports themselves name their hosts when written, so the host a service leaves hears of it too.
  */
 public final class PlanChanges implements TxListener {
-    private static final String DHCP_OWNER = "network:dhcp";
-    private static final Set<String> ROUTER_OWNERS = Set.of(Router.INTERFACE_OWNER, Router.GATEWAY_OWNER, Router.HA_INTERFACE_OWNER);
 
     /** Hears about committed changes; called in the writing thread, after the commit. */
     public interface Listener {
@@ -159,7 +157,7 @@ public final class PlanChanges implements TxListener {
         for (Port p : new Port[] {before, after}) {
             if (p == null) continue;
             c.dhcpNetworks.add(p.networkId());
-            if (bound(p) && (DHCP_OWNER.equals(p.deviceOwner()) || ROUTER_OWNERS.contains(p.deviceOwner()))) c.serviceHosts.add(p.hostId());
+            if (bound(p) && (Port.DHCP_OWNER.equals(p.deviceOwner()) || Router.PORT_OWNERS.contains(p.deviceOwner()))) c.serviceHosts.add(p.hostId());
         }
     }
 

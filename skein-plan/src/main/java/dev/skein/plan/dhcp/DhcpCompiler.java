@@ -37,7 +37,7 @@ public final class DhcpCompiler {
         List<String> problems = new ArrayList<>();
         Map<String, String> serverPortOfNetwork = new HashMap<>();
         List<DhcpIntent.Port> local = intent.ports().stream()
-                .filter(p -> DhcpIntent.DHCP_OWNER.equals(p.deviceOwner()) && p.hostId().equals(host))
+                .filter(p -> dev.skein.model.Port.DHCP_OWNER.equals(p.deviceOwner()) && p.hostId().equals(host))
                 .sorted(Comparator.comparing(DhcpIntent.Port::networkId).thenComparing(DhcpIntent.Port::id)).toList();
         for (DhcpIntent.Port dhcpPort : local) {
             String other = serverPortOfNetwork.get(dhcpPort.networkId());

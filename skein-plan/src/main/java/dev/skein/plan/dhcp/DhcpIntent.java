@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
  * change to anything DHCP does not read cannot change a plan.
  */
 public record DhcpIntent(List<Network> networks, List<Subnet> subnets, List<Port> ports, Settings settings) {
-    public static final String DHCP_OWNER = "network:dhcp";
     /** Neutron's router interface owners: a port of one of these holding a subnet's gateway IP routes that subnet. */
     public static final List<String> ROUTER_INTERFACE_OWNERS = List.of("network:router_interface",
             "network:router_interface_distributed", "network:ha_router_replicated_interface");

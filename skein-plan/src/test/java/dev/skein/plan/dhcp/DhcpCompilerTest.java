@@ -30,7 +30,7 @@ class DhcpCompilerTest {
     }
 
     static DhcpIntent.Port dhcpPort(String id, String net, String host, FixedIp... ips) {
-        return port(id, net, DhcpIntent.DHCP_OWNER, host, ips);
+        return port(id, net, dev.skein.model.Port.DHCP_OWNER, host, ips);
     }
 
     static FixedIp ip(String subnet, String address) { return new FixedIp(subnet, address); }
@@ -145,7 +145,7 @@ class DhcpCompilerTest {
                 dhcpPort("p-dhcp-03", "0000aaaa-unknown-network", "net1"),
                 dhcpPort("p-dhcp-04", NET_B, "net1"),
                 new DhcpIntent.Port("p-nomac-05", NET_A, null, "", "c1", List.of(ip(V4, "10.0.0.8"))),
-                new DhcpIntent.Port("p-badmac-06", NET_B, "zz", DhcpIntent.DHCP_OWNER, "net1", List.of()));
+                new DhcpIntent.Port("p-badmac-06", NET_B, "zz", dev.skein.model.Port.DHCP_OWNER, "net1", List.of()));
         DhcpIntent.Subnet b = v4("5ub-b", NET_B, "10.5.0.0/24", "10.5.0.1");
         DhcpPlan plan = DhcpCompiler.compile(intent(List.of(a, b), ports, SETTINGS), "net1");
 

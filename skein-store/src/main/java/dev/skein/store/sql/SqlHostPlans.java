@@ -1,5 +1,6 @@
 package dev.skein.store.sql;
 
+import dev.skein.model.Port;
 import dev.skein.store.HostPlanRepository;
 
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 final class SqlHostPlans implements HostPlanRepository {
-    private static final String DHCP_OWNER = "network:dhcp";
 
     private final SqlTx tx;
 
@@ -98,14 +98,14 @@ final class SqlHostPlans implements HostPlanRepository {
     @Override
     public Set<String> dhcpNetworksOfHost(String host) {
         return new TreeSet<>(tx.handle().createQuery("SELECT DISTINCT network_id FROM ports WHERE host_id = :h AND device_owner = :o")
-                .bind("h", host).bind("o", DHCP_OWNER).mapTo(String.class).list());
+                .bind("h", host).bind("o", Port.DHCP_OWNER).mapTo(String.class).list());
     }
 
     @Override
     public Set<String> dhcpHostsOnNetworks(Collection<String> networkIds) {
         return new TreeSet<>(inChunks(networkIds, chunk -> tx.handle().createQuery(
                         "SELECT DISTINCT host_id FROM ports WHERE network_id IN (<ids>) AND device_owner = :o AND host_id <> ''")
-                .bindList("ids", chunk).bind("o", DHCP_OWNER).mapTo(String.class).list()));
+                .bindList("ids", chunk).bind("o", Port.DHCP_OWNER).mapTo(String.class).list()));
     }
 
     @Override
