@@ -11,7 +11,6 @@ import dev.skein.store.Tx;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What port and network changes must respect because routers and floating IPs depend on them; called from
